@@ -1,0 +1,50 @@
+"""Node IPAM: gives each new Node a pod CIDR (``spec.podCIDR``) from the cluster CIDR.
+
+kube-controller-manager runs with ``--allocate-node-cidrs --cluster-cidr=10.244.0.0/16`` on a
+kubeadm/kind cluster; every node gets the next free /24 and the kubelet hands out pod IPs from
+it (``pkg/controller/nodeipam``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING
+
+from k8snb.api.errors import StatusError
+from k8snb.util.jsoncopy import jcopy
+
+if TYPE_CHECKING:
+    from k8snb.cluster import Cluster
+
+__all__ = ["NodeIpamController", "CLUSTER_CIDR"]
+
+CLUSTER_CIDR = ipaddress.ip_network("10.244.0.0/16")
+
+
+class NodeIpamController:
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.nodes = cluster.informers.informer("nodes")
+        self.used: set[str] = set()
+        self._subnets = CLUSTER_CIDR.subnets(new_prefix=24)
+        self.queue = cluster.new_queue("nodeipam", self.reconcile)
+        self.nodes.add_handler(lambda n: self.queue.add(n["metadata"]["name"]), None,
+                               lambda n: self.used.discard(n["spec"].get("podCIDR", "")))
+
+    def reconcile(self, name: str) -> None:
+        node = self.nodes.get("", name)
+        if node is None:
+            return
+        if node["spec"].get("podCIDR"):
+            self.used.add(node["spec"]["podCIDR"])
+            return
+        cidr = next(str(s) for s in self._subnets if str(s) not in self.used)
+        self.used.add(cidr)
+        new = jcopy(node)
+        new["spec"]["podCIDR"] = cidr
+        new["spec"]["podCIDRs"] = [cidr]
+        try:
+            self.cluster.api.update(new)
+        except StatusError:
+            self.used.discard(cidr)
+            self.queue.add_after(name, 0.1)

@@ -1,0 +1,151 @@
+"""The kubectl front: parse a command line, call the API server, print what kubectl prints.
+
+User errors never raise: they are printed in kubectl's words on stderr with a non-zero return
+code. Columns for ``get`` come from the API server's table conversion, as in Kubernetes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from k8snb.api.errors import StatusError
+from k8snb.kubectl.args import ArgError, Args, parse_args, split_command
+from k8snb.kubectl.result import KubectlResult
+
+if TYPE_CHECKING:
+    from k8snb.cluster import Cluster
+
+__all__ = ["run", "Context", "CommandError"]
+
+
+class CommandError(Exception):
+    """A client-side error printed as ``error: <message>`` (exit 1)."""
+
+
+class Context:
+    """One kubectl invocation: the cluster, parsed args and output buffers."""
+
+    def __init__(self, cluster: Cluster, args: Args, stdin: str | None) -> None:
+        self.cluster = cluster
+        self.api = cluster.api
+        self.args = args
+        self.stdin = stdin
+        self.out = io.StringIO()
+        self.err = io.StringIO()
+        self.code = 0
+
+    @property
+    def namespace(self) -> str:
+        return self.args.str("namespace") or "default"
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def error(self, text: str, code: int = 1) -> None:
+        self.err.write(text + "\n")
+        self.code = code
+
+    def fail(self, e: StatusError, context: str = "") -> None:
+        msg = e.kubectl_message()
+        if context and e.reason != "Invalid":
+            msg = f"Error from server ({e.reason}): {context}{e.message}"
+        self.error(msg)
+
+
+def _commands() -> dict[str, Callable[[Context], None]]:
+    from k8snb.kubectl import apply, get, misc, nodes, pods
+
+    return {
+        "get": get.get,
+        "describe": get.describe,
+        "apply": apply.apply,
+        "create": apply.create,
+        "delete": apply.delete,
+        "replace": apply.replace,
+        "patch": apply.patch,
+        "run": pods.run,
+        "logs": pods.logs,
+        "exec": pods.exec_,
+        "label": nodes.label,
+        "annotate": nodes.annotate,
+        "taint": nodes.taint,
+        "cordon": nodes.cordon,
+        "uncordon": nodes.uncordon,
+        "api-resources": misc.api_resources,
+        "version": misc.version,
+        "cluster-info": misc.cluster_info,
+        "wait": misc.wait,
+    }
+
+
+def run(cluster: Cluster, command: str | list[str], stdin: str | None = None) -> KubectlResult:
+    """Run one kubectl command line against ``cluster``."""
+    try:
+        words = split_command(command)
+    except ValueError as e:
+        return KubectlResult([str(command)], "", f"error: {e}\n", 1)
+    if not words:
+        return KubectlResult(words, _HELP, "", 0)
+    verb = words[0]
+    commands = _commands()
+    if verb not in commands:
+        return KubectlResult(words, "", f'error: unknown command "{verb}" for "kubectl"\n'
+                             "\nRun 'kubectl --help' for usage.\n", 1)
+    try:
+        args = parse_args(words[1:], verb)
+    except ArgError as e:
+        return KubectlResult(words, "", f"error: {e}\nSee 'kubectl {verb} --help' for usage.\n",
+                             1)
+    ctx = Context(cluster, args, stdin)
+    try:
+        commands[verb](ctx)
+    except CommandError as e:
+        ctx.error(f"error: {e}")
+    except StatusError as e:
+        ctx.fail(e)
+    return KubectlResult(words, ctx.out.getvalue(), ctx.err.getvalue(), ctx.code)
+
+
+_HELP = """kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+  run             Run a particular image on the cluster
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources
+and label selector
+
+Cluster Management Commands:
+  cluster-info    Display cluster information
+  cordon          Mark node as unschedulable
+  uncordon        Mark node as schedulable
+  taint           Update the taints on one or more nodes
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod
+  exec            Execute a command in a container
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
+  replace         Replace a resource by file name or stdin
+  wait            Experimental: Wait for a specific condition on one or many resources
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Other Commands:
+  api-resources   Print the supported API resources on the server
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+"""

@@ -1,0 +1,112 @@
+"""``kubectl api-resources``, ``version``, ``cluster-info`` and ``wait``."""
+
+from __future__ import annotations
+
+from k8snb.kubectl.cli import CommandError, Context
+from k8snb.kubectl.get import fetch
+from k8snb.kubectl.resources import targets
+
+__all__ = ["api_resources", "version", "cluster_info", "wait"]
+
+
+def api_resources(ctx: Context) -> None:
+    from k8snb.kubectl.printers import format_table
+
+    ns_filter = ctx.args.str("namespaced")
+    group = ctx.args.str("api-group")
+    rows = []
+    for r in sorted(ctx.api.registry.resources, key=lambda r: (r.group, r.plural)):
+        if ns_filter is not None and str(r.namespaced).lower() != ns_filter.lower():
+            continue
+        if group is not None and r.group != group:
+            continue
+        rows.append([r.plural, ",".join(r.short_names), r.api_version,
+                     "true" if r.namespaced else "false", r.kind])
+    if ctx.args.str("output") == "name":
+        for row in rows:
+            ctx.print(row[0] if "/" not in row[2] else f"{row[0]}.{row[2].split('/')[0]}")
+        return
+    ctx.out.write(format_table(["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"],
+                               rows))
+
+
+def version(ctx: Context) -> None:
+    from k8snb.cluster import KUBERNETES_VERSION
+
+    if ctx.args.bool("client"):
+        ctx.print(f"Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.7.1")
+        return
+    ctx.print(f"Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.7.1\n"
+              f"Server Version: {KUBERNETES_VERSION}")
+
+
+def cluster_info(ctx: Context) -> None:
+    node = ctx.cluster.store.get("nodes", ("", "control-plane"))
+    ip = "172.18.0.2"
+    if node:
+        ip = next((a["address"] for a in node["status"].get("addresses", [])
+                   if a["type"] == "InternalIP"), ip)
+    ctx.print(f"Kubernetes control plane is running at https://{ip}:6443")
+    if ctx.cluster.store.get("services", ("kube-system", "kube-dns")):
+        ctx.print(f"CoreDNS is running at https://{ip}:6443/api/v1/namespaces/kube-system/"
+                  "services/kube-dns:dns/proxy")
+    ctx.print("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info "
+              "dump'.")
+
+
+def _parse_timeout(text: str | None) -> float:
+    if not text:
+        return 30.0
+    units = {"s": 1, "m": 60, "h": 3600}
+    if text[-1] in units:
+        return float(text[:-1]) * units[text[-1]]
+    return float(text)
+
+
+def wait(ctx: Context) -> None:
+    """``kubectl wait --for=condition=Ready pod/x``: runs simulated time until it holds."""
+    cond = ctx.args.str("for")
+    if not cond:
+        raise CommandError("--for must be set")
+    timeout = _parse_timeout(ctx.args.str("timeout"))
+    pairs = targets(ctx.args.positional)
+    cluster = ctx.cluster
+    deadline = cluster.clock.now + timeout
+
+    def check(obj: dict) -> bool:
+        if cond == "delete":
+            return False
+        if cond.startswith("condition="):
+            want = cond.split("=", 1)[1]
+            ctype, _, value = want.partition("=")
+            value = value or "True"
+            return any(c.get("type", "").lower() == ctype.lower() and c.get("status") == value
+                       for c in obj.get("status", {}).get("conditions") or [])
+        if cond.startswith("jsonpath="):
+            from k8snb.kubectl.jsonpath import render
+
+            expr, _, value = cond.split("=", 1)[1].partition("=")
+            return render(expr if expr.startswith("{") else "{" + expr + "}", obj) == value
+        raise CommandError(f"unrecognized condition: \"{cond}\"")
+
+    for info, names in pairs:
+        objs, missing = fetch(ctx, info, names)
+        for m in missing:
+            ctx.error(m)
+        for obj in objs:
+            name, ns = obj["metadata"]["name"], obj["metadata"].get("namespace")
+            while True:
+                live = cluster.store.get(info.plural, (ns or "", name))
+                if cond == "delete" and live is None:
+                    ctx.print(f"{info.type_name}/{name} condition met")
+                    break
+                if live is not None and check(live):
+                    ctx.print(f"{info.type_name}/{name} condition met")
+                    break
+                due = cluster.clock.next_due()
+                if due is None or due > deadline:
+                    cluster.clock.now = max(cluster.clock.now, deadline)
+                    ctx.error(f"error: timed out waiting for the condition on "
+                              f"{info.qualified}/{name}")
+                    break
+                cluster._run_until(due)

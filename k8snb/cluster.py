@@ -56,6 +56,10 @@ class Cluster:
         from k8snb.bootstrap import bootstrap
 
         bootstrap(self, workers)
+        from k8snb.kubectl.magic import register_magics, use
+
+        use(self)
+        register_magics()
 
     def _make_scheduler(self) -> Any:
         from k8snb.scheduler.scheduler import Scheduler

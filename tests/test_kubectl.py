@@ -1,0 +1,127 @@
+"""kubectl as learners know it: outputs and errors in kubectl's words, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from k8snb import Cluster
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+"""
+
+
+@pytest.fixture()
+def c() -> Cluster:
+    return Cluster(workers=2, seed=0)
+
+
+def test_apply_created_unchanged_configured(c: Cluster) -> None:
+    assert c.kubectl("apply -f -", stdin=POD).stdout == "pod/web created\n"
+    assert c.kubectl("apply -f -", stdin=POD).stdout == "pod/web unchanged\n"
+    changed = POD.replace("{app: web}", "{app: web, tier: front}")
+    assert c.kubectl("apply -f -", stdin=changed).stdout == "pod/web configured\n"
+    assert c.api.get("pods", "web")["metadata"]["labels"] == {"app": "web", "tier": "front"}
+
+
+def test_multi_document_apply_keeps_the_good_ones(c: Cluster) -> None:
+    docs = POD + "---\n" + POD.replace("name: web", "name: Bad_Name") + "---\n" + \
+        POD.replace("name: web", "name: web2")
+    r = c.kubectl("apply -f -", stdin=docs)
+    assert r.returncode == 1
+    assert r.stdout == "pod/web created\npod/web2 created\n"
+    assert r.stderr.startswith('The Pod "Bad_Name" is invalid: metadata.name: Invalid value')
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_input_messages(c: Cluster) -> None:
+    r = c.kubectl("get widgets")
+    assert (r.stderr, r.returncode) == (
+        'error: the server doesn\'t have a resource type "widgets"\n', 1)
+    r = c.kubectl("get pod nope")
+    assert r.stderr == 'Error from server (NotFound): pods "nope" not found\n'
+    r = c.kubectl("apply -f -", stdin="kind: Pod\nmetadata: {name: x\n")
+    assert r.returncode == 1 and r.stderr.startswith("error: error parsing STDIN: error "
+                                                     "converting YAML to JSON: yaml: line")
+    r = c.kubectl("apply -f -", stdin="apiVersion: v1\nkind: Widget\nmetadata: {name: w}\n")
+    assert 'no matches for kind "Widget" in version "v1"' in r.stderr
+    r = c.kubectl("delete namespace kube-system")
+    assert r.stderr == ('Error from server (Forbidden): namespaces "kube-system" is forbidden: '
+                        "this namespace may not be deleted\n")
+    c.kubectl("apply -f -", stdin=POD)
+    r = c.kubectl("create -f -", stdin=POD)
+    assert r.stderr == ('Error from server (AlreadyExists): error when creating "STDIN": pods '
+                        '"web" already exists\n')
+    r = c.kubectl("get pods -l 'app in (web'")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_get_variants(c: Cluster) -> None:
+    c.kubectl("apply -f -", stdin=POD)
+    c.settle()
+    assert c.kubectl("get pods -o name").stdout == "pod/web\n"
+    assert c.kubectl("get po web -o jsonpath={.spec.containers[0].image}").stdout == "nginx:1.27"
+    wide = c.kubectl("get pods -o wide").stdout.splitlines()
+    assert wide[0].split()[:7] == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE"]
+    labels = c.kubectl("get pods --show-labels").stdout
+    assert "app=web" in labels
+    assert c.kubectl("get pods -l app=web -o name").stdout == "pod/web\n"
+    assert c.kubectl("get pods -l app!=web").stderr == "No resources found in default namespace.\n"
+    assert "kube-system" in c.kubectl("get pods -A").stdout
+    y = c.kubectl("get pod web -o yaml").stdout
+    assert y.startswith("apiVersion: v1\nkind: Pod\n")
+
+
+def test_label_annotate_taint(c: Cluster) -> None:
+    c.kubectl("apply -f -", stdin=POD)
+    assert c.kubectl("label pod web env=dev").stdout == "pod/web labeled\n"
+    r = c.kubectl("label pod web env=prod")
+    assert r.stderr == "error: 'env' already has a value (dev), and --overwrite is false\n"
+    assert c.kubectl("label pod web env=prod --overwrite").stdout == "pod/web labeled\n"
+    assert c.kubectl("label pod web env-").stdout == "pod/web unlabeled\n"
+    assert c.kubectl("annotate pod web note=hi").stdout == "pod/web annotated\n"
+    assert c.kubectl("taint nodes worker1 dedicated=gpu:NoSchedule").stdout == \
+        "node/worker1 tainted\n"
+    assert c.kubectl("taint nodes worker1 dedicated=gpu:NoSchedule-").stdout == \
+        "node/worker1 untainted\n"
+
+
+def test_exec_and_logs(c: Cluster) -> None:
+    c.kubectl("apply -f -", stdin=POD)
+    c.settle()
+    r = c.kubectl("exec web -- cat /usr/share/nginx/html/index.html")
+    assert "Welcome to nginx!" in r.stdout
+    r = c.kubectl("exec web -c nope -- ls")
+    assert r.stderr == ("Error from server (BadRequest): container nope is not valid for pod "
+                        "web\n")
+    assert c.kubectl("logs web").returncode == 0
+
+
+def test_describe_pod_shows_events(c: Cluster) -> None:
+    c.kubectl("apply -f -", stdin=POD)
+    c.settle()
+    out = c.kubectl("describe pod web").stdout
+    assert out.startswith("Name:")
+    assert "Events:" in out and "Scheduled" in out and "default-scheduler" in out
+
+
+def test_delete_waits_for_the_pod_to_go(c: Cluster) -> None:
+    c.kubectl("apply -f -", stdin=POD)
+    c.settle()
+    r = c.kubectl("delete pod web")
+    assert r.stdout == 'pod "web" deleted\n'
+    assert c.kubectl("get pods").stderr == "No resources found in default namespace.\n"
+
+
+def test_api_resources_and_version(c: Cluster) -> None:
+    out = c.kubectl("api-resources").stdout.splitlines()
+    assert out[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    assert any(line.split()[:2] == ["deployments", "deploy"] for line in out)
+    assert "Server Version: v1.35.0" in c.kubectl("version").stdout

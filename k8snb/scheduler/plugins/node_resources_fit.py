@@ -1,0 +1,212 @@
+"""NodeResourcesFit and NodeResourcesBalancedAllocation: room on the node, and balance.
+
+**Fit, Filter.** The pod's requests (containers summed, init containers maxed, sidecars and
+overhead added) plus what is already requested on the node must not exceed the node's
+allocatable, resource by resource; and the node must have a pod slot left (``pods``, the
+kubelet's ``maxPods``, 110 by default). Reasons: ``Too many pods``, ``Insufficient cpu``,
+``Insufficient memory``, ``Insufficient ephemeral-storage``, ``Insufficient <resource>``.
+Requests count, not usage: a pod asking 4 cpu does not fit a 4-cpu node with 100m requested,
+however idle it is. A request larger than the whole node can never be met, not even by
+preemption (``UnschedulableAndUnresolvable``).
+(``pkg/scheduler/framework/plugins/noderesources/fit.go``)
+
+**Fit, Score (LeastAllocated, weight 1).** Per resource (cpu and memory, weight 1 each)
+``(allocatable - requested) * 100 / allocatable``, averaged; the emptier node wins. Here a
+container with no request counts as 100m cpu / 200Mi memory (``least_allocated.go``,
+``resource_allocation.go``).
+
+**BalancedAllocation, Score (weight 1).** ``(1 - |cpu fraction - memory fraction| / 2) * 100``
+with the fractions after placing the pod: it prefers nodes where cpu and memory fill up
+evenly. Skipped for pods with no requests at all (``balanced_allocation.go``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from k8snb.scheduler.cache import NodeArrays
+from k8snb.scheduler.framework import (
+    MAX_NODE_SCORE,
+    SKIP,
+    Code,
+    CycleState,
+    NodeInfo,
+    Plugin,
+    PodInfo,
+    Status,
+)
+
+
+def insufficient_resources(pod: PodInfo, node: NodeInfo) -> list[tuple[str, bool]]:
+    """``fitsRequest``: (reason, unresolvable) for each resource the node lacks, in order."""
+    out: list[tuple[str, bool]] = []
+    if len(node.pods) + 1 > node.alloc_pods:
+        out.append(("Too many pods", False))
+    if not (pod.cpu or pod.memory or pod.ephemeral or pod.scalars):
+        return out
+    if pod.cpu > 0 and pod.cpu > node.alloc_cpu - node.cpu:
+        out.append(("Insufficient cpu", pod.cpu > node.alloc_cpu))
+    if pod.memory > 0 and pod.memory > node.alloc_memory - node.memory:
+        out.append(("Insufficient memory", pod.memory > node.alloc_memory))
+    if pod.ephemeral > 0 and pod.ephemeral > node.alloc_ephemeral - node.ephemeral:
+        out.append(("Insufficient ephemeral-storage", pod.ephemeral > node.alloc_ephemeral))
+    for name, want in pod.scalars.items():
+        alloc = node.alloc_scalars.get(name, 0)
+        if alloc < want + node.scalars.get(name, 0):
+            out.append((f"Insufficient {name}", want > alloc))
+    return out
+
+
+def _status(found: list[tuple[str, bool]]) -> Status:
+    code = Code.UNSCHEDULABLE_AND_UNRESOLVABLE if any(u for _, u in found) else Code.UNSCHEDULABLE
+    return Status(code, tuple(r for r, _ in found))
+
+
+def least_requested_score(requested: int, capacity: int) -> int:
+    """``leastRequestedScore``: the unused share of a resource, 0..100."""
+    if capacity == 0 or requested > capacity:
+        return 0
+    return (capacity - requested) * MAX_NODE_SCORE // capacity
+
+
+def _least_vec(requested: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    safe = np.where(capacity == 0, 1, capacity)
+    s = (capacity - requested) * MAX_NODE_SCORE // safe
+    return np.where((capacity == 0) | (requested > capacity), 0, s)
+
+
+def balanced_score(fractions: list[float]) -> int:
+    """``balancedResourceScore`` for the fractions of resources with allocatable > 0."""
+    if len(fractions) == 2:
+        std = abs((fractions[0] - fractions[1]) / 2)
+    elif len(fractions) > 2:
+        mean = sum(fractions) / len(fractions)
+        std = (sum((f - mean) * (f - mean) for f in fractions) / len(fractions)) ** 0.5
+    else:
+        std = 0.0
+    return int((1 - std) * float(MAX_NODE_SCORE))
+
+
+class NodeResourcesFit(Plugin):
+    name = "NodeResourcesFit"
+    filters = True
+    scores = True
+
+    def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status | None:
+        found = insufficient_resources(pod, node)
+        return _status(found) if found else None
+
+    def _flags(self, pod: PodInfo, a: NodeArrays) -> tuple[np.ndarray, ...]:
+        too_many = a.pod_count + 1 > a.alloc_pods
+        if not (pod.cpu or pod.memory or pod.ephemeral or pod.scalars):
+            z = np.zeros(a.capacity, bool)
+            return too_many, z, z, z, z
+        cpu = (pod.cpu > a.alloc_cpu - a.cpu) if pod.cpu > 0 else np.zeros(a.capacity, bool)
+        mem = (
+            (pod.memory > a.alloc_memory - a.memory)
+            if pod.memory > 0
+            else np.zeros(a.capacity, bool)
+        )
+        eph = (
+            (pod.ephemeral > a.alloc_ephemeral - a.ephemeral)
+            if pod.ephemeral > 0
+            else np.zeros(a.capacity, bool)
+        )
+        scal = np.zeros(a.capacity, bool)
+        for name, want in pod.scalars.items():
+            alloc, req = a.scalar(name)
+            scal |= alloc < want + req
+        return too_many, cpu, mem, eph, scal
+
+    def filter_batch(
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+    ) -> np.ndarray | None:
+        too_many, cpu, mem, eph, scal = self._flags(pod, arrays)
+        return too_many | cpu | mem | eph | scal
+
+    def diagnose_batch(
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
+    ) -> list[tuple[Status, np.ndarray]]:
+        if pod.scalars:
+            return list(super().diagnose_batch(state, pod, arrays, idx))
+        a = arrays
+        too_many, cpu, mem, eph, _ = (f[idx] for f in self._flags(pod, a))
+        unres = (
+            (cpu & (pod.cpu > a.alloc_cpu[idx]))
+            | (mem & (pod.memory > a.alloc_memory[idx]))
+            | (eph & (pod.ephemeral > a.alloc_ephemeral[idx]))
+        )
+        code = too_many * 1 + cpu * 2 + mem * 4 + eph * 8 + unres * 16
+        out = []
+        for c in np.unique(code).tolist():
+            reasons = [
+                r
+                for bit, r in (
+                    (1, "Too many pods"),
+                    (2, "Insufficient cpu"),
+                    (4, "Insufficient memory"),
+                    (8, "Insufficient ephemeral-storage"),
+                )
+                if c & bit
+            ]
+            kind = Code.UNSCHEDULABLE_AND_UNRESOLVABLE if c & 16 else Code.UNSCHEDULABLE
+            out.append((Status(kind, tuple(reasons)), idx[code == c]))
+        return out
+
+    # LeastAllocated ---------------------------------------------------------------------
+    def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
+        total = weights = 0
+        for requested, capacity in (
+            (node.nz_cpu + pod.nz_cpu, node.alloc_cpu),
+            (node.nz_memory + pod.nz_memory, node.alloc_memory),
+        ):
+            if capacity == 0:
+                continue
+            total += least_requested_score(requested, capacity)
+            weights += 1
+        return total // weights if weights else 0
+
+    def score_batch(
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
+    ) -> np.ndarray:
+        a = arrays
+        cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
+        s = _least_vec(a.nz_cpu[idx] + pod.nz_cpu, cap_c) + _least_vec(
+            a.nz_memory[idx] + pod.nz_memory, cap_m
+        )
+        w = (cap_c != 0).astype(np.int64) + (cap_m != 0)
+        return np.where(w == 0, 0, s // np.maximum(w, 1))
+
+
+class NodeResourcesBalancedAllocation(Plugin):
+    name = "NodeResourcesBalancedAllocation"
+    scores = True
+
+    def pre_score(
+        self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]
+    ) -> Status | None:
+        # Best-effort pods are not scored: they would all pile onto one node (issue #129138).
+        return SKIP if pod.cpu == 0 and pod.memory == 0 else None
+
+    def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
+        fractions = []
+        for requested, capacity in (
+            (node.cpu + pod.cpu, node.alloc_cpu),
+            (node.memory + pod.memory, node.alloc_memory),
+        ):
+            if capacity == 0:
+                continue
+            fractions.append(min(float(requested) / float(capacity), 1.0))
+        return balanced_score(fractions)
+
+    def score_batch(
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
+    ) -> np.ndarray:
+        a = arrays
+        cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
+        fc = np.minimum((a.cpu[idx] + pod.cpu) / np.where(cap_c == 0, 1, cap_c), 1.0)
+        fm = np.minimum((a.memory[idx] + pod.memory) / np.where(cap_m == 0, 1, cap_m), 1.0)
+        std = np.where((cap_c != 0) & (cap_m != 0), np.abs((fc - fm) / 2), 0.0)
+        return ((1 - std) * float(MAX_NODE_SCORE)).astype(np.int64)

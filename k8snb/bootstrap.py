@@ -20,7 +20,7 @@ Obj = dict[str, Any]
 CONTROL_PLANE = "control-plane"
 VERSION = "v1.35.0"
 CONTROL_PLANE_IMAGES = {
-    "etcd": "registry.k8s.io/etcd:3.6.5-0",
+    "etcd": "registry.k8s.io/etcd:3.5.16-0",
     "kube-apiserver": f"registry.k8s.io/kube-apiserver:{VERSION}",
     "kube-controller-manager": f"registry.k8s.io/kube-controller-manager:{VERSION}",
     "kube-scheduler": f"registry.k8s.io/kube-scheduler:{VERSION}",

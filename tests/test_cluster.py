@@ -44,7 +44,8 @@ def test_same_seed_same_output() -> None:
         c.kubectl("run web --image=nginx")
         c.kubectl("run db --image=redis")
         c.settle()
-        return c.kubectl("get pods -o wide").stdout + c.kubectl("get events").stdout
+        return (c.kubectl("get pods -o wide").stdout + c.kubectl("get events").stdout
+                + c.kubectl("get pods -o yaml").stdout)
 
     assert session(0) == session(0)
     assert session(0) != session(1)

@@ -235,7 +235,12 @@ def storageclass(obj: Obj) -> None:
     obj.setdefault("volumeBindingMode", "Immediate")
 
 
+def node(obj: Obj) -> None:
+    obj.setdefault("spec", {})
+
+
 _DEFAULTERS: dict[str, Callable[[Obj], None]] = {
+    "Node": node,
     "Pod": pod,
     "Namespace": namespace,
     "Service": service,

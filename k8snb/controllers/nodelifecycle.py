@@ -128,7 +128,7 @@ class NodeLifecycleController:
     # -- taint-based eviction ----------------------------------------------------------------------
 
     def _node_changed(self, node: Obj) -> None:
-        if any(t.get("effect") == "NoExecute" for t in node["spec"].get("taints") or []):
+        if any(t.get("effect") == "NoExecute" for t in node.get("spec", {}).get("taints") or []):
             for pod in self.cluster.nodes.pods_on(node["metadata"]["name"]):
                 self.eviction_queue.add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
         else:
@@ -144,7 +144,7 @@ class NodeLifecycleController:
             return
         n = self.nodes.get("", node)
         if n is not None and any(t.get("effect") == "NoExecute"
-                                 for t in n["spec"].get("taints") or []):
+                                 for t in n.get("spec", {}).get("taints") or []):
             self.eviction_queue.add((pod["metadata"]["namespace"], pod["metadata"]["name"]))
 
     def evict_check(self, key: tuple[str, str]) -> None:
@@ -156,7 +156,8 @@ class NodeLifecycleController:
         node = self.nodes.get("", pod["spec"].get("nodeName", ""))
         if node is None:
             return
-        taints = [t for t in node["spec"].get("taints") or [] if t.get("effect") == "NoExecute"]
+        taints = [t for t in node.get("spec", {}).get("taints") or []
+                  if t.get("effect") == "NoExecute"]
         if not taints:
             return
         tolerations = pod["spec"].get("tolerations") or []

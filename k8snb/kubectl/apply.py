@@ -8,7 +8,6 @@ In a multi-document apply each document stands alone: good ones apply, bad ones 
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -152,10 +151,7 @@ def apply(ctx: Context) -> None:
                       f'Kind={info.kind}"\nName: "", Namespace: "{ns or ""}"\nfrom server for: '
                       f'"{source}": resource name may not be empty')
             continue
-        manifest = json.loads(json.dumps(obj))
-        manifest["metadata"].setdefault("annotations", {})
-        last = json.dumps(obj, separators=(",", ":"), sort_keys=True)
-        manifest["metadata"]["annotations"][LAST_APPLIED] = last + "\n"
+        manifest = patching.with_last_applied(obj)
         try:
             live = ctx.api.get(info, name, ns)
         except StatusError as e:
@@ -171,8 +167,7 @@ def apply(ctx: Context) -> None:
                 ctx.print(f"{label} created{dry}")
                 continue
             prev_text = (live["metadata"].get("annotations") or {}).get(LAST_APPLIED)
-            previous = json.loads(prev_text) if prev_text else {}
-            p = patching.three_way_apply(previous, live, manifest)
+            p = patching.three_way_apply(prev_text, live, obj, info.kind)
             if not p:
                 ctx.print(f"{label} unchanged{dry}")
                 continue

@@ -68,6 +68,7 @@ def _table(ctx: Context, info: ResourceInfo, objs: list[Obj], *, wide: bool,
 
 def get(ctx: Context) -> None:
     from k8snb.kubectl import printers
+    from k8snb.kubectl.jsonpath import JSONPathError, custom_columns, kubectl_jsonpath
 
     a = ctx.args
     words = a.positional
@@ -110,16 +111,16 @@ def get(ctx: Context) -> None:
         elif output == "json":
             ctx.out.write(printers.to_json(data) + "\n")
         elif output.startswith("custom-columns"):
-            from k8snb.kubectl.jsonpath import custom_columns
 
-            ctx.out.write(custom_columns(output.split("=", 1)[1], items,
-                                         no_headers=a.bool("no-headers")))
+            try:
+                ctx.out.write(custom_columns(items, output.split("=", 1)[1],
+                                             no_headers=a.bool("no-headers")))
+            except JSONPathError as e:
+                raise CommandError(str(e)) from None
         else:
-            from k8snb.kubectl.jsonpath import JSONPathError, render
-
             template = output.split("=", 1)[1] if "=" in output else ""
             try:
-                ctx.out.write(render(template, data))
+                ctx.out.write(kubectl_jsonpath(template, data))
             except JSONPathError as e:
                 raise CommandError(str(e)) from None
     elif output == "name":

@@ -83,10 +83,11 @@ def wait(ctx: Context) -> None:
             return any(c.get("type", "").lower() == ctype.lower() and c.get("status") == value
                        for c in obj.get("status", {}).get("conditions") or [])
         if cond.startswith("jsonpath="):
-            from k8snb.kubectl.jsonpath import render
+            from k8snb.kubectl.jsonpath import kubectl_jsonpath
 
             expr, _, value = cond.split("=", 1)[1].partition("=")
-            return render(expr if expr.startswith("{") else "{" + expr + "}", obj) == value
+            expr = expr if expr.startswith("{") else "{" + expr + "}"
+            return kubectl_jsonpath(expr, obj) == value
         raise CommandError(f"unrecognized condition: \"{cond}\"")
 
     for info, names in pairs:

@@ -102,11 +102,10 @@ class Kubelet:
         self.running = False
         for t in self._timers:
             t.cancel()
-        for rec in list(self.pods.values()):
+        pods, self.pods = list(self.pods.values()), {}
+        for rec in pods:  # records go first, so exit callbacks of dying containers are ignored
             if rec.sandbox_id is not None:
-                self.runtime.power_off_sandbox(rec.sandbox_id)
-                self.cluster.network.unregister(rec.ip or "")
-        self.pods.clear()
+                self.runtime.remove_pod_sandbox(rec.sandbox_id)
 
     def start(self) -> None:
         """Power on: renew the lease, mark the node Ready and re-sync every pod bound here."""
@@ -196,8 +195,6 @@ class Kubelet:
             bool(spec.get("shareProcessNamespace")), rec.volumes)
         rec.ip = ip
         rec.started = self.clock.now
-        if not spec.get("hostNetwork"):
-            self.cluster.network.register(ip, self.runtime.sandbox(rec.sandbox_id))
         for c in spec.get("initContainers") or []:
             rec.containers[c["name"]] = ContainerRecord(c["name"], c["image"], init=True,
                                                         reason="PodInitializing")
@@ -332,7 +329,8 @@ class Kubelet:
         cid = self.runtime.create_container(rec.sandbox_id, spec, env, mounts)
         self._event(pod, "Normal", "Created", f"Created container: {spec['name']}")
         cr.container_id = cid
-        cr.image_id = self.runtime.image_id(spec["image"])
+        image = self.runtime.image(spec["image"])
+        cr.image_id = image.id if image is not None else ""
         cr.state, cr.reason, cr.message = "running", "", None
         cr.started_at = self.clock.now
         uid = rec.uid
@@ -415,13 +413,10 @@ class Kubelet:
                 self.runtime.kill_container(cr.container_id, "KILL")
 
     def _teardown(self, rec: PodRecord) -> None:
-        if rec.sandbox_id is not None:
-            self.runtime.stop_pod_sandbox(rec.sandbox_id)
-            self.runtime.remove_pod_sandbox(rec.sandbox_id)
-            if rec.ip and rec.ip != self.node_ip:
-                self.cluster.network.unregister(rec.ip)
-        rec.sandbox_id = None
         self.pods.pop(rec.uid, None)
+        if rec.sandbox_id is not None:
+            self.runtime.remove_pod_sandbox(rec.sandbox_id)
+        rec.sandbox_id = None
 
     # -- status ----------------------------------------------------------------------------------
 

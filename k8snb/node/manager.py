@@ -121,10 +121,10 @@ class NodeManager:
     def _start_kubelet(self, name: str, ip: str, images: list[str] | None) -> Kubelet:
         from k8snb.node.runtime import ContainerRuntime
 
+        from k8snb.node.runtime import PAUSE_IMAGE
+
         runtime = ContainerRuntime(name, self.cluster.clock, self.cluster.network,
-                                   self.cluster.rng)
-        for image in ["registry.k8s.io/pause:3.10", *(images or [])]:
-            runtime.preload_image(image)
+                                   self.cluster.rng, preloaded=(PAUSE_IMAGE, *(images or [])))
         kubelet = Kubelet(self.cluster, name, runtime, ip)
         self.kubelets[name] = kubelet
         return kubelet

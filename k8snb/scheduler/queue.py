@@ -62,6 +62,7 @@ class QueuedPod:
         "unschedulable_plugins",
         "where",
         "timer",
+        "backoff_at",
     )
 
     def __init__(self, key: str, pod: Obj, now: float) -> None:
@@ -73,6 +74,7 @@ class QueuedPod:
         self.unschedulable_plugins: frozenset[str] = frozenset()
         self.where = ""  # "active", "backoff", "unschedulable", "gated", "" (in flight)
         self.timer: Timer | None = None
+        self.backoff_at = 0.0
 
     @property
     def priority(self) -> int:
@@ -95,6 +97,8 @@ class SchedulingQueue:
         self._heap: list[tuple[int, float, int, str]] = []
         self._active = 0
         self._seq = itertools.count()
+        self._backoff: list[tuple[float, int, QueuedPod]] = []
+        self._backoff_timer: Timer | None = None
 
     # -- the WorkQueue face Cluster.run_pending uses --------------------------------------
 
@@ -146,14 +150,39 @@ class SchedulingQueue:
         if qp.attempts and until > self.clock.now:
             self._leave(qp)
             qp.where = "backoff"
-            qp.timer = self.clock.call_at(until, lambda: self._backoff_done(qp))
+            qp.backoff_at = until
+            heapq.heappush(self._backoff, (until, next(self._seq), qp))
+            self._arm()
         else:
             self._to_active(qp)
 
-    def _backoff_done(self, qp: QueuedPod) -> None:
-        if self._pods.get(qp.key) is qp and qp.where == "backoff":
-            qp.timer = None
-            self._to_active(qp)
+    def _arm(self) -> None:
+        """One timer at the earliest back-off expiry; it releases every pod due by then."""
+        while self._backoff and not self._live(self._backoff[0]):
+            heapq.heappop(self._backoff)
+        if not self._backoff:
+            return
+        when = self._backoff[0][0]
+        if self._backoff_timer is not None and not self._backoff_timer.cancelled:
+            if self._backoff_timer.when <= when:
+                return
+            self._backoff_timer.cancel()
+        self._backoff_timer = self.clock.call_at(when, self._flush_backoff)
+
+    def _live(self, entry: tuple[float, int, QueuedPod]) -> bool:
+        qp = entry[2]
+        return qp.where == "backoff" and qp.backoff_at == entry[0] and self._pods.get(qp.key) is qp
+
+    def _flush_backoff(self) -> None:
+        """``flushBackoffQCompleted``: all pods whose back-off is over go to activeQ together,
+        so activeQ's priority order decides among them."""
+        self._backoff_timer = None
+        now = self.clock.now
+        while self._backoff and self._backoff[0][0] <= now:
+            entry = heapq.heappop(self._backoff)
+            if self._live(entry):
+                self._to_active(entry[2])
+        self._arm()
 
     # -- pod events ------------------------------------------------------------------------
 

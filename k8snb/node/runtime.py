@@ -1,0 +1,703 @@
+"""The container runtime (containerd's part of a node): images, pod sandboxes, containers.
+
+A pod sandbox is the pause container: it holds the pod's network namespace (its IP, the
+``localhost`` every container shares), its UTS namespace (hostname) and IPC namespace, and, with
+``shareProcessNamespace``, the PID namespace where ``/pause`` is PID 1. Containers join the
+sandbox; each gets a private root filesystem copied from its image, with the pod's volumes
+mounted over it. Processes are generators that the runtime resumes on clock timers.
+
+The kubelet drives it like a CRI runtime:
+
+    rt = ContainerRuntime("node-1", clock, network, random.Random(0))
+    rt.pull_image("nginx")                       # -> PullResult(ok=True, duration=3.38, ...)
+    sb = rt.run_pod_sandbox(uid, "web", "default", "web", "10.244.1.5", False, volumes)
+    cid = rt.create_container(sb, {"name": "nginx", "image": "nginx"}, {}, [])
+    rt.start_container(cid, on_exit=lambda code, reason: ...)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from k8snb.network.podnet import NetNamespace, PodNetwork
+from k8snb.node import net_applets, servers, shell, shell_applets  # noqa: F401  (programs)
+from k8snb.node.fs import Dir, File, FSError, Mount, MountedFS, Volume
+from k8snb.node.images import CATALOG, PAUSE_IMAGE, Catalog, Image, InvalidImageName, normalize
+from k8snb.node.process import (
+    BufferSink,
+    Context,
+    ExecResult,
+    LogLine,
+    LogSink,
+    PidNamespace,
+    Wait,
+    drive,
+    run_file,
+    signal_name,
+    signal_number,
+)
+
+LONG_SLEEP = 300.0
+"""A sleep at least this long counts as long-running work: its timer is recurring, so
+``settle()`` does not wait for a ``sleep 3600`` keep-alive container."""
+
+FIRST_NS_INODE = 4026532000
+ExitCallback = Callable[[int, str], None]
+
+
+class RuntimeFailure(Exception):
+    """A CRI call that failed; ``str()`` is the runtime's message."""
+
+
+class NotFound(RuntimeFailure):
+    """No such sandbox, container or log."""
+
+
+@dataclass
+class PullResult:
+    """Outcome of a pull. ``reason`` is the kubelet's waiting reason when it failed."""
+
+    ok: bool
+    image: str
+    image_id: str = ""
+    size: int = 0
+    duration: float = 0.0
+    error: str = ""
+    reason: str = ""
+
+
+class ProcessRow(NamedTuple):
+    """A process as views list it; ``pid`` is as seen inside its PID namespace."""
+
+    pid: int
+    container: str
+    command: str
+    user: str
+    pid_namespace: int
+
+
+def rfc3339_nano(t: float) -> str:
+    """The kubelet's log timestamp: ``2026-01-01T00:00:05.000000000Z`` (to the microsecond)."""
+    whole, micros = divmod(round(t * 1_000_000), 1_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{micros:06d}000Z"
+
+
+# -- processes ----------------------------------------------------------------------------------
+class Process:
+    """A program the runtime runs on clock timers: each Wait it yields becomes a timer."""
+
+    def __init__(self, runtime: ContainerRuntime, ctx: Context,
+                 gen: Generator[Wait, None, int], on_exit: Callable[[int], None]) -> None:
+        self.runtime, self.ctx, self.gen, self.on_exit = runtime, ctx, gen, on_exit
+        self.timer: Any = None
+        self.done = False
+        self.exit_code: int | None = None
+        self._stepping = False
+        self._pending: int | None = None
+        ctx.entry.on_signal = self.signal
+
+    def start(self) -> None:
+        self._step()
+
+    def _step(self) -> None:
+        if self.done:
+            return
+        self.timer = None
+        self._stepping = True
+        try:
+            w = next(self.gen)
+        except StopIteration as stop:
+            self._stepping = False
+            self._finish(int(stop.value or 0))
+            return
+        self._stepping = False
+        if self._pending is not None:
+            self.terminate(self._pending)
+            return
+        if w.seconds == math.inf:
+            return  # blocked until a signal
+        clock = self.runtime.clock
+        self.timer = clock.call_at(clock.now + w.seconds, self._step,
+                                   recurring=w.background or w.seconds >= LONG_SLEEP)
+
+    def signal(self, sig: str | int, from_inside: bool = False) -> None:
+        """Deliver a signal as Linux does, including the init (PID 1) exemptions."""
+        if self.done:
+            return
+        name = signal_name(sig)
+        handler = self.ctx.signal_handlers.get(name)
+        if handler is not None and name not in ("KILL", "STOP"):
+            code = handler(name)
+            if code is not None:
+                self.terminate(code)
+        elif self.ctx.pid == 1 and (from_inside or name != "KILL"):
+            return  # init ignores signals it has no handler for (even KILL from inside)
+        elif name in ("CHLD", "WINCH", "URG", "CONT"):
+            return  # ignored by default
+        else:
+            self.terminate(128 + signal_number(name))
+
+    def terminate(self, code: int) -> None:
+        if self.done:
+            return
+        if self._stepping:  # the process signalled itself: stop after this step
+            self._pending = code
+            return
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.gen.close()
+        self._finish(code)
+
+    def _finish(self, code: int) -> None:
+        self.done, self.exit_code = True, code
+        self.ctx.stdout.flush()
+        self.ctx.stderr.flush()
+        self.ctx.exit()
+        self.on_exit(code)
+
+
+# -- containers and sandboxes -------------------------------------------------------------------
+@dataclass
+class Container:
+    """One container (one attempt: a restart is a new Container with the same name)."""
+
+    id: str
+    name: str
+    sandbox: Sandbox
+    spec: dict
+    image: Image
+    env: dict[str, str]
+    fs: MountedFS
+    pidns: PidNamespace
+    mnt_ns: int
+    argv: list[str]
+    workdir: str
+    user: str
+    runtime: ContainerRuntime
+    attempt: int = 0
+    state: str = "CREATED"  # CREATED | RUNNING | EXITED
+    created_at: float = 0.0
+    started_at: float | None = None
+    finished_at: float | None = None
+    exit_code: int | None = None
+    reason: str = ""
+    message: str = ""
+    log: list[LogLine] = field(default_factory=list)
+    process: Process | None = None
+    others: list[Process] = field(default_factory=list)  # background processes
+
+    # what a Context needs from its host
+    @property
+    def network(self) -> PodNetwork:
+        return self.runtime.network
+
+    @property
+    def clock(self) -> Any:
+        return self.runtime.clock
+
+    @property
+    def rng(self) -> random.Random:
+        return self.runtime.rng
+
+    @property
+    def namespaces(self) -> dict[str, str]:
+        """Namespace links as /proc/<pid>/ns shows them; shared ones equal the pause's."""
+        sb = self.sandbox
+        return {"net": f"net:[{sb.netns.inode}]", "uts": f"uts:[{sb.uts_ns}]",
+                "ipc": f"ipc:[{sb.ipc_ns}]", "pid": f"pid:[{self.pidns.inode}]",
+                "mnt": f"mnt:[{self.mnt_ns}]"}
+
+    @property
+    def mounts(self) -> list[Mount]:
+        return self.fs.mounts
+
+    def background(self, ctx: Context, gen: Generator[Wait, None, int]) -> None:
+        """``cmd &``: a process of this container that runs on its own timers."""
+        proc = Process(self.runtime, ctx, gen, lambda code: None)
+        self.others.append(proc)
+        proc.start()
+
+    def request_exit(self, ctx: Context, code: int) -> None:
+        """A program asked to exit from inside a request handler (agnhost /exit)."""
+        proc = next((p for p in [self.process, *self.others] if p and p.ctx is ctx), None)
+        if proc is not None:
+            self.runtime.clock.call_at(self.runtime.clock.now, lambda: proc.terminate(code))
+
+
+@dataclass
+class Sandbox:
+    """A pod sandbox: the pause container and the namespaces it holds for the pod."""
+
+    id: str
+    pod_uid: str
+    name: str
+    namespace: str
+    hostname: str
+    ip: str
+    share_process_namespace: bool
+    volumes: dict[str, Volume]
+    netns: NetNamespace
+    uts_ns: int
+    ipc_ns: int
+    pidns: PidNamespace
+    hosts_file: File
+    hostname_file: File
+    resolv_file: File
+    created_at: float
+    state: str = "READY"  # READY | STOPPING | NOTREADY
+    host_network: bool = False
+    pause: Process | None = None
+    pause_container: Container | None = None
+    containers: dict[str, Container] = field(default_factory=dict)
+    history: dict[str, list[Container]] = field(default_factory=dict)
+
+    def etc_hosts(self, name: str) -> str | None:
+        """Look ``name`` up in the pod's /etc/hosts (which containers may edit)."""
+        for line in self.hosts_file.data.splitlines():
+            fields = line.split("#", 1)[0].split()
+            if len(fields) > 1 and name in fields[1:] and "." in fields[0]:
+                return fields[0]
+        return None
+
+    def namespace_table(self) -> list[dict[str, str]]:
+        """One row per container (pause first): which namespace each is in."""
+        rows = []
+        for c in [self.pause_container, *self.containers.values()]:
+            if c is not None:
+                rows.append({"container": c.name, **c.namespaces})
+        return rows
+
+
+@dataclass
+class NodeEndpoint:
+    """The node itself on the pod network (what hostNetwork pods listen on)."""
+
+    ip: str
+    namespace: str
+    netns: NetNamespace
+    id: str = "node"
+
+    def etc_hosts(self, name: str) -> str | None:
+        return None
+
+
+def hosts_file(ip: str, hostname: str, fqdn: str | None,
+               aliases: list[tuple[str, list[str]]]) -> str:
+    """/etc/hosts as the kubelet writes it."""
+    text = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+            "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+            "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+    text += f"{ip}\t{fqdn}\t{hostname}\n" if fqdn else f"{ip}\t{hostname}\n"
+    if aliases:
+        text += "\n# Entries added by HostAliases.\n"
+        text += "".join(f"{a}\t{chr(9).join(names)}\n" for a, names in aliases)
+    return text
+
+
+# -- the runtime --------------------------------------------------------------------------------
+class ContainerRuntime:
+    """One node's container runtime. Deterministic: ids come from ``rng``, time from ``clock``."""
+
+    def __init__(self, node_name: str, clock: Any, network: PodNetwork, rng: random.Random,
+                 catalog: Catalog = CATALOG, preloaded: tuple[str, ...] = (PAUSE_IMAGE,)) -> None:
+        self.node_name = node_name
+        self.clock = clock
+        self.network = network
+        self.rng = rng
+        self.catalog = catalog
+        self._images: dict[str, tuple[Image, float]] = {}  # ref -> (image, ready at)
+        self._sandboxes: dict[str, Sandbox] = {}
+        self._containers: dict[str, Container] = {}
+        self._ns_inode = FIRST_NS_INODE
+        self._node_uts = self._new_inode()
+        self._node_endpoint: NodeEndpoint | None = None
+        self.on_sandbox_exit: Callable[[str], None] | None = None
+        """Set by the kubelet: called (on a timer) with a sandbox id whose pause process died."""
+        self.host_fs = MountedFS(Dir(), clock_now=lambda: self.clock.now)
+        """The node's own filesystem, where hostPath volumes live."""
+        for d in ("/etc", "/var/log/pods", "/var/lib/kubelet", "/tmp", "/data"):
+            self.host_fs.mkdir(d, parents=True)
+        self.host_fs.write("/etc/hostname", node_name + "\n")
+        for ref in preloaded:
+            self._images[normalize(ref)] = (self.catalog.find(ref), clock.now)
+
+    # -- ids ----------------------------------------------------------------------------------
+    def _new_id(self) -> str:
+        return f"{self.rng.getrandbits(256):064x}"
+
+    def _new_inode(self) -> int:
+        self._ns_inode += 1
+        return self._ns_inode
+
+    # -- images -------------------------------------------------------------------------------
+    def pull_image(self, image: str) -> PullResult:
+        """Pull (or join an ongoing pull of) an image; the duration depends on its size."""
+        try:
+            ref = normalize(image)
+            found = self.catalog.find(image)
+        except InvalidImageName as e:
+            return PullResult(False, image, error=str(e), reason="InvalidImageName")
+        except LookupError as e:
+            return PullResult(False, image, error=str(e.args[0]), reason="ErrImagePull")
+        now = self.clock.now
+        if ref in self._images:
+            found, ready = self._images[ref]
+            duration = max(0.0, ready - now)
+        else:
+            duration = found.pull_duration
+            self._images[ref] = (found, now + duration)
+        return PullResult(True, ref, found.id, found.size, round(duration, 3))
+
+    def has_image(self, image: str) -> bool:
+        try:
+            entry = self._images.get(normalize(image))
+        except InvalidImageName:
+            return False
+        return entry is not None and entry[1] <= self.clock.now
+
+    def images(self) -> list[tuple[str, int]]:
+        """(reference, size) of every image on the node, as ``crictl images`` lists them."""
+        return sorted((ref, img.size) for ref, (img, ready) in self._images.items()
+                      if ready <= self.clock.now)
+
+    def image(self, image: str) -> Image | None:
+        entry = self._images.get(normalize(image))
+        return entry[0] if entry else None
+
+    def remove_image(self, image: str) -> None:
+        self._images.pop(normalize(image), None)
+
+    # -- volumes ------------------------------------------------------------------------------
+    def host_path_volume(self, name: str, path: str, type: str = "") -> Volume:
+        """A hostPath volume on this node's filesystem, checked like the kubelet checks it."""
+        fs = self.host_fs
+        exists = fs.exists(path)
+        if type in ("", "DirectoryOrCreate") and not exists:
+            fs.mkdir(path, parents=True)
+        elif type == "FileOrCreate" and not exists:
+            try:
+                fs.write(path, "")
+            except FSError as e:
+                raise RuntimeFailure(f"hostPath type check failed: {path}: {e.strerror}") from e
+        elif type == "Directory" and not fs.is_dir(path):
+            raise RuntimeFailure(f"hostPath type check failed: {path} is not a directory")
+        elif type == "File" and (not exists or fs.is_dir(path)):
+            raise RuntimeFailure(f"hostPath type check failed: {path} is not a file")
+        return Volume(name, "hostPath", fs.lookup(path), {"path": path, "type": type})
+
+    # -- sandboxes ----------------------------------------------------------------------------
+    def run_pod_sandbox(self, pod_uid: str, name: str, namespace: str, hostname: str, ip: str,
+                        share_process_namespace: bool, volumes: dict[str, Volume], *,
+                        subdomain: str | None = None,
+                        host_aliases: list[tuple[str, list[str]]] | None = None,
+                        resolv_conf: str | None = None, host_network: bool = False) -> str:
+        """Start the pause container: it creates the pod's namespaces and holds them.
+
+        hostPath volumes are resolved on this node's filesystem here (RuntimeFailure when a
+        type check fails). With ``host_network`` the pod joins the node's own network and UTS
+        namespaces: ``ip`` is the node's IP and the hostname is the node's name.
+        """
+        for vol in volumes.values():
+            if vol.kind == "hostPath" and "path" in vol.source:
+                vol.root = self.host_path_volume(vol.name, vol.source["path"],
+                                                 vol.source.get("type", "")).root
+        sid = self._new_id()
+        if host_network:
+            hostname = self.node_name
+        fqdn = f"{hostname}.{subdomain}.{namespace}.svc.{self.network.cluster_domain}" \
+            if subdomain else None
+        sb = Sandbox(
+            sid, pod_uid, name, namespace, hostname, ip, share_process_namespace, dict(volumes),
+            self._node_netns(ip) if host_network else NetNamespace(self._new_inode(), ip),
+            self._node_uts if host_network else self._new_inode(), self._new_inode(),
+            PidNamespace(self._new_inode()),
+            File(hosts_file(ip, hostname, fqdn, host_aliases or [])),
+            File(hostname + "\n"),
+            File(resolv_conf if resolv_conf is not None else self.network.resolv_conf(namespace)),
+            self.clock.now)
+        pause_image = self.image(PAUSE_IMAGE) or self.catalog.find(PAUSE_IMAGE)
+        pause = Container(self._new_id(), "pause", sb, {"name": "pause", "image": PAUSE_IMAGE},
+                          pause_image, {}, MountedFS(pause_image.rootfs(), shared=True), sb.pidns,
+                          self._new_inode(), ["/pause"], "/", "65535", self,
+                          state="RUNNING", created_at=self.clock.now, started_at=self.clock.now)
+        sb.pause_container = pause
+        entry = sb.pidns.spawn("/pause", "pause", "65535", self.clock.now)
+        ctx = Context(pause, entry, {})
+        sb.pause = Process(self, ctx, run_file(ctx, "/pause", ["/pause"]),
+                           lambda code: self._sandbox_down(sb))
+        sb.pause.start()
+        sb.host_network = host_network
+        self._sandboxes[sid] = sb
+        if host_network:
+            self.network.register(ip, self._node_endpoint)
+        else:
+            self.network.register(ip, sb)
+        return sid
+
+    def _node_netns(self, ip: str) -> NetNamespace:
+        """The node's own network namespace, shared by every hostNetwork pod."""
+        if self._node_endpoint is None:
+            self._node_endpoint = NodeEndpoint(ip, "default", NetNamespace(self._new_inode(), ip))
+        return self._node_endpoint.netns
+
+    def sandbox(self, sandbox_id: str) -> Sandbox:
+        sb = self._sandboxes.get(sandbox_id)
+        if sb is None:
+            raise NotFound(f'sandbox "{sandbox_id}" not found')
+        return sb
+
+    def sandboxes(self) -> list[Sandbox]:
+        return list(self._sandboxes.values())
+
+    def stop_pod_sandbox(self, sandbox_id: str) -> None:
+        """Kill what still runs in the pod, then the pause container; release the IP."""
+        sb = self.sandbox(sandbox_id)
+        if sb.state == "READY":
+            sb.state = "STOPPING"
+            if sb.pause is not None:
+                sb.pause.terminate(137)
+
+    def _sandbox_down(self, sb: Sandbox) -> None:
+        """The pause process is gone (stopped, or killed from inside a shared PID namespace):
+        the pod's containers die with it and its IP is released."""
+        unexpected = sb.state == "READY"
+        sb.state = "NOTREADY"
+        for c in list(sb.containers.values()):
+            if c.process is not None and not c.process.done:
+                c.process.terminate(137)
+        if sb.pause_container is not None:
+            sb.pause_container.state = "EXITED"
+        sb.netns.close_all(sb.id)
+        if not sb.host_network:
+            self.network.unregister(sb.ip)
+        if unexpected and self.on_sandbox_exit is not None:
+            hook = self.on_sandbox_exit
+            self.clock.call_at(self.clock.now, lambda: hook(sb.id))
+
+    def remove_pod_sandbox(self, sandbox_id: str) -> None:
+        sb = self._sandboxes.get(sandbox_id)
+        if sb is None:
+            return
+        self.stop_pod_sandbox(sandbox_id)
+        for history in sb.history.values():
+            for c in history:
+                self._containers.pop(c.id, None)
+        del self._sandboxes[sandbox_id]
+
+    # -- containers ---------------------------------------------------------------------------
+    def container(self, container_id: str) -> Container:
+        c = self._containers.get(container_id)
+        if c is None:
+            raise NotFound(f'container "{container_id}" not found')
+        return c
+
+    def create_container(self, sandbox_id: str, spec: dict, env: dict[str, str],
+                         mounts: list[tuple]) -> str:
+        """Create a container from a Kubernetes container spec.
+
+        ``env`` is the resolved environment (the kubelet expands valueFrom and $(VAR));
+        ``mounts`` holds (volume name, mount path, read only[, sub path]) tuples.
+        """
+        sb = self.sandbox(sandbox_id)
+        if sb.state != "READY":
+            raise RuntimeFailure(f'sandbox "{sandbox_id}" is not running')
+        image = self.image(spec["image"])
+        if image is None or not self.has_image(spec["image"]):
+            raise RuntimeFailure(f'failed to get image "{spec["image"]}": image not found')
+        now = lambda: self.clock.now  # noqa: E731
+        fs = MountedFS(image.rootfs(), clock_now=now, shared=True)
+        fs.mount(Mount("/etc/hosts", sb.hosts_file, source="/dev/vda1"))
+        fs.mount(Mount("/etc/hostname", sb.hostname_file, source="/dev/vda1"))
+        fs.mount(Mount("/etc/resolv.conf", sb.resolv_file, source="/dev/vda1"))
+        for m in mounts:
+            vol_name, path, read_only = m[0], m[1], bool(m[2])
+            vol = sb.volumes.get(vol_name)
+            if vol is None:
+                raise RuntimeFailure(f'volume "{vol_name}" not found in pod sandbox')
+            node = vol.root
+            if len(m) > 3 and m[3]:
+                sub = MountedFS(node) if isinstance(node, Dir) else None
+                if sub is None:
+                    raise RuntimeFailure(f"subPath {m[3]} of a file volume")
+                if not sub.exists(m[3]):
+                    sub.mkdir(m[3], parents=True)
+                node = sub.lookup(m[3])
+            kind = vol.kind
+            tmpfs = kind in ("secret", "projected") or vol.source.get("medium") == "Memory"
+            fs.mount(Mount(path, node, read_only or vol.read_only,
+                           "tmpfs" if tmpfs else "/dev/vda1", "tmpfs" if tmpfs else "ext4",
+                           vol_name))
+        full_env = {"PATH": image.env["PATH"], "HOSTNAME": sb.hostname}
+        full_env.update({k: v for k, v in image.env.items() if k != "PATH"})
+        full_env.update(env)
+        full_env.setdefault("HOME", "/root")
+        entrypoint, cmd = list(image.spec.entrypoint), list(image.spec.cmd)
+        command, args = spec.get("command"), spec.get("args")
+        argv = (list(command) if command else entrypoint) + (
+            list(args) if args is not None else ([] if command else cmd))
+        workdir = spec.get("workingDir") or image.spec.workdir
+        if not fs.exists(workdir):
+            fs.mkdir(workdir, parents=True)
+        run_as = (spec.get("securityContext") or {}).get("runAsUser")
+        pidns = sb.pidns if sb.share_process_namespace else PidNamespace(self._new_inode())
+        name = spec["name"]
+        history = sb.history.setdefault(name, [])
+        c = Container(self._new_id(), name, sb, spec, image, full_env, fs, pidns,
+                      self._new_inode(), argv, workdir, str(run_as if run_as is not None else 0),
+                      self, attempt=len(history), created_at=self.clock.now)
+        history.append(c)
+        del history[:-2]  # the current and the previous attempt, as the kubelet keeps them
+        sb.containers[name] = c
+        self._containers[c.id] = c
+        return c.id
+
+    def start_container(self, container_id: str, on_exit: ExitCallback) -> None:
+        """Start the container's process; ``on_exit(code, reason)`` fires on a timer when it
+        ends (reason Completed, Error or StartError; ``Container.message`` has details)."""
+        c = self.container(container_id)
+        if c.state != "CREATED":
+            raise RuntimeFailure(f'container "{container_id}" is in state {c.state}')
+        now = self.clock.now
+        c.started_at = now
+        c.state = "RUNNING"
+        if c.pidns is c.sandbox.pidns:
+            c.pidns.skip(5)  # runc's own short-lived processes in the shared namespace
+        entry = c.pidns.spawn(" ".join(c.argv), c.name, c.user, now)
+        ctx = Context(c, entry, dict(c.env), c.workdir,
+                      stdout=LogSink(c.log, "stdout", lambda: self.clock.now),
+                      stderr=LogSink(c.log, "stderr", lambda: self.clock.now))
+        path = ctx.which(c.argv[0]) if c.argv else None
+        if path is None:
+            c.pidns.release(entry.pid)
+            what = "no command specified" if not c.argv else (
+                f'exec: "{c.argv[0]}": stat {c.argv[0]}: no such file or directory'
+                if "/" in c.argv[0] else
+                f'exec: "{c.argv[0]}": executable file not found in $PATH')
+            c.message = ("failed to create containerd task: failed to create shim task: OCI "
+                         "runtime create failed: runc create failed: unable to start container "
+                         f"process: {what}: unknown")
+            self._exited(c, 128, "StartError", on_exit)
+            return
+
+        def main_exit(code: int) -> None:
+            self._exited(c, code, "Completed" if code == 0 else "Error", on_exit)
+
+        c.process = Process(self, ctx, run_file(ctx, path, c.argv), main_exit)
+        c.process.start()
+
+    def _exited(self, c: Container, code: int, reason: str, on_exit: ExitCallback) -> None:
+        """The main process ended: everything else in the container dies with it."""
+        c.state, c.exit_code, c.reason, c.finished_at = "EXITED", code, reason, self.clock.now
+        for p in c.others:
+            p.terminate(137)
+        c.pidns.release_container(c.name)
+        c.sandbox.netns.close_all(c.sandbox.id, c.name)
+        self.clock.call_at(self.clock.now, lambda: on_exit(code, reason))
+
+    def kill_container(self, container_id: str, signal: str = "TERM") -> None:
+        """Signal the main process. "TERM" means "stop": the image's STOPSIGNAL is sent
+        (SIGQUIT for nginx), as containerd does. A PID 1 without a handler ignores it."""
+        c = self.container(container_id)
+        if c.process is None or c.process.done:
+            return
+        sig = c.image.spec.stop_signal if signal_name(signal) == "TERM" else signal
+        c.process.signal(sig)
+
+    def remove_container(self, container_id: str) -> None:
+        c = self._containers.pop(container_id, None)
+        if c is None:
+            return
+        if c.process is not None and not c.process.done:
+            c.process.on_exit = lambda code: None
+            c.process.terminate(137)
+            c.state = "EXITED"
+        if c.sandbox.containers.get(c.name) is c:
+            del c.sandbox.containers[c.name]
+
+    # -- exec and logs ------------------------------------------------------------------------
+    def _running(self, sandbox_id: str, name: str) -> Container | None:
+        c = self.sandbox(sandbox_id).containers.get(name)
+        return c if c is not None and c.state == "RUNNING" else None
+
+    def exec(self, sandbox_id: str, container_name: str, argv: list[str],
+             stdin: str | None = None) -> ExecResult:
+        """Run a command in a running container, synchronously; its sleeps take no time."""
+        c = self._running(sandbox_id, container_name)
+        if c is None:
+            return ExecResult("", "", 1, error=f'container not found ("{container_name}")')
+        out, err = BufferSink(), BufferSink()
+        entry = c.pidns.spawn(" ".join(argv), c.name, c.user, self.clock.now)
+        ctx = Context(c, entry, dict(c.env), c.workdir, stdin, out, err)
+        path = ctx.which(argv[0]) if argv else None
+        if path is None:
+            ctx.exit()
+            return ExecResult("", "", 126, error=(
+                "OCI runtime exec failed: exec failed: unable to start container process: "
+                f'exec: "{argv[0] if argv else ""}": executable file not found in $PATH: unknown'))
+        try:
+            code, interrupted = drive(run_file(ctx, path, argv))
+        finally:
+            ctx.exit()
+        return ExecResult(out.text, err.text, code, interrupted=interrupted)
+
+    def shell(self, sandbox_id: str, container_name: str) -> Callable[[str], ExecResult]:
+        """An interactive ``sh`` session (``kubectl exec -it ... -- sh``): call it with one
+        command line at a time; variables and the working directory persist."""
+        c = self._running(sandbox_id, container_name)
+        if c is None:
+            raise NotFound(f'container not found ("{container_name}")')
+        entry = c.pidns.spawn("sh", c.name, c.user, self.clock.now)
+        ctx = Context(c, entry, dict(c.env), c.workdir)
+        if ctx.which("sh") is None:
+            ctx.exit()
+            raise RuntimeFailure('exec: "sh": executable file not found in $PATH')
+        session = shell.Shell(ctx, "sh", "ash" if c.image.userland == "busybox" else "dash")
+
+        def run(line: str) -> ExecResult:
+            out, err = BufferSink(), BufferSink()
+            ctx.stdout, ctx.stderr = out, err
+            code, interrupted = drive(session.run(line))
+            session.status = code
+            return ExecResult(out.text, err.text, code, interrupted=interrupted)
+
+        return run
+
+    def logs(self, sandbox_id: str, container_name: str, previous: bool = False,
+             timestamps: bool = False, tail: int | None = None) -> str:
+        """What the container's process wrote to stdout and stderr, up to now."""
+        sb = self.sandbox(sandbox_id)
+        history = sb.history.get(container_name, [])
+        if previous:
+            if len(history) < 2:
+                raise NotFound(f'previous terminated container "{container_name}" in pod '
+                               f'"{sb.name}" not found')
+            c = history[-2]
+        elif history:
+            c = history[-1]
+        else:
+            raise NotFound(f'container "{container_name}" in pod "{sb.name}" is waiting to '
+                           "start: ContainerCreating")
+        now = self.clock.now
+        lines = [ln for ln in c.log if ln.time <= now]
+        if tail is not None and tail >= 0:
+            lines = lines[len(lines) - tail:] if tail else []
+        return "".join((f"{rfc3339_nano(ln.time)} " if timestamps else "") + ln.text + "\n"
+                       for ln in lines)
+
+    def processes(self, sandbox_id: str) -> list[ProcessRow]:
+        """Every process of the pod, grouped by PID namespace (pause's first)."""
+        sb = self.sandbox(sandbox_id)
+        spaces = [sb.pidns] + [c.pidns for c in sb.containers.values()
+                               if c.pidns is not sb.pidns and c.state == "RUNNING"]
+        return [ProcessRow(e.pid, e.container, e.command, e.user, ns.inode)
+                for ns in spaces for e in ns.rows()]
+
+
+__all__ = ["PAUSE_IMAGE", "Container", "ContainerRuntime", "ExecResult", "NotFound", "ProcessRow", "PullResult",
+           "RuntimeFailure", "Sandbox", "Volume"]

@@ -30,6 +30,7 @@ GRACE_PERIOD = 50.0
 MONITOR_PERIOD = 5.0
 UNREACHABLE = "node.kubernetes.io/unreachable"
 NOT_READY = "node.kubernetes.io/not-ready"
+UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 COMPONENT = "node-controller"
 
 
@@ -125,9 +126,30 @@ class NodeLifecycleController:
             del new["spec"]["taints"]
         self.api.update(new)
 
+    def _sync_unschedulable_taint(self, node: Obj) -> None:
+        """TaintNodesByCondition: a cordoned node carries ``unschedulable:NoSchedule``."""
+        spec = node.get("spec", {})
+        taints = spec.get("taints") or []
+        has = any(t["key"] == UNSCHEDULABLE for t in taints)
+        if bool(spec.get("unschedulable")) == has:
+            return
+        new = jcopy(node)
+        if has:
+            new["spec"]["taints"] = [t for t in taints if t["key"] != UNSCHEDULABLE]
+            if not new["spec"]["taints"]:
+                del new["spec"]["taints"]
+        else:
+            new["spec"]["taints"] = [*taints, {"key": UNSCHEDULABLE, "effect": "NoSchedule",
+                                               "timeAdded": self.cluster.clock.rfc3339()}]
+        try:
+            self.api.update(new)
+        except StatusError:
+            self.queue.add(node["metadata"]["name"])
+
     # -- taint-based eviction ----------------------------------------------------------------------
 
     def _node_changed(self, node: Obj) -> None:
+        self._sync_unschedulable_taint(node)
         if any(t.get("effect") == "NoExecute" for t in node.get("spec", {}).get("taints") or []):
             for pod in self.cluster.nodes.pods_on(node["metadata"]["name"]):
                 self.eviction_queue.add((pod["metadata"]["namespace"], pod["metadata"]["name"]))

@@ -119,9 +119,7 @@ class NodeManager:
         return self._ready(created, ip)
 
     def _start_kubelet(self, name: str, ip: str, images: list[str] | None) -> Kubelet:
-        from k8snb.node.runtime import ContainerRuntime
-
-        from k8snb.node.runtime import PAUSE_IMAGE
+        from k8snb.node.runtime import PAUSE_IMAGE, ContainerRuntime
 
         runtime = ContainerRuntime(name, self.cluster.clock, self.cluster.network,
                                    self.cluster.rng, preloaded=(PAUSE_IMAGE, *(images or [])))

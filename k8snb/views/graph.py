@@ -3,14 +3,15 @@
 ``cluster_graph`` reads the API server (the same objects ``kubectl get`` shows) into a
 ``networkx.DiGraph``. Graph node keys are ``"Node/worker1"``, ``"Pod/default/web"``,
 ``"ReplicaSet/default/web-7c9d8f6b5"``; each carries ``kind``, ``name``, ``namespace`` and
-``obj`` (the manifest, or ``None`` for an owner that no longer exists). Edges carry ``rel``:
+``obj`` (the manifest, or ``None`` for an owner that no longer exists). Edges carry two flags
+(one edge can have both: the control-plane Node runs *and* owns its static pods' mirrors):
 
-- ``"runs"``: Node -> Pod, the pod is bound to that node (``spec.nodeName``);
-- ``"owns"``: owner -> object, from ``metadata.ownerReferences`` (Deployment -> ReplicaSet
-  -> Pod; the control-plane Node -> its static pods' mirror pods).
+- ``runs=True``: Node -> Pod, the pod is bound to that node (``spec.nodeName``);
+- ``owns=True``: owner -> object, from ``metadata.ownerReferences`` (Deployment ->
+  ReplicaSet -> Pod; the control-plane Node -> its mirror pods).
 
     >>> g = cluster_graph(cluster)                                   # doctest: +SKIP
-    >>> [p for _, p, r in g.out_edges("Node/worker1", data="rel") if r == "runs"]  # +SKIP
+    >>> [p for _, p, runs in g.out_edges("Node/worker1", data="runs") if runs]  # +SKIP
     ['Pod/default/web-1', 'Pod/default/web-2']
 """
 
@@ -69,7 +70,7 @@ def cluster_graph(cluster: Cluster, *, namespace: str | None = None) -> nx.DiGra
             node_key = key_of("Node", node_name)
             if node_key not in g:  # bound to a node that is gone
                 g.add_node(node_key, kind="Node", name=node_name, namespace=None, obj=None)
-            g.add_edge(node_key, key, rel="runs")
+            g.add_edge(node_key, key, runs=True)
         todo.append((key, pod, 0))
     while todo:  # follow ownerReferences up: Pod <- ReplicaSet <- Deployment
         key, obj, depth = todo.pop(0)
@@ -89,21 +90,20 @@ def cluster_graph(cluster: Cluster, *, namespace: str | None = None) -> nx.DiGra
                 if owner_key not in g:
                     g.add_node(owner_key, kind=ref.get("kind"), name=ref.get("name"),
                                namespace=scoped, obj=None)
-            g.add_edge(owner_key, key, rel="owns")
+            g.add_edge(owner_key, key, owns=True)
     return g
 
 
 def pods_on(g: nx.DiGraph, node_key: str) -> list[Obj]:
     """The pods a node runs, in the API's order (namespace, name)."""
-    return [g.nodes[p]["obj"] for _, p, rel in g.out_edges(node_key, data="rel")
-            if rel == "runs"]
+    return [g.nodes[p]["obj"] for _, p, runs in g.out_edges(node_key, data="runs") if runs]
 
 
 def pending_pods(g: nx.DiGraph) -> list[Obj]:
     """Pods no node runs yet: not scheduled (no ``spec.nodeName``)."""
     return [d["obj"] for k, d in g.nodes(data=True)
             if d["kind"] == "Pod" and not any(
-                g.edges[u, k].get("rel") == "runs" for u in g.predecessors(k))]
+                g.edges[u, k].get("runs") for u in g.predecessors(k))]
 
 
 def worker_nodes(g: nx.DiGraph) -> list[Obj]:

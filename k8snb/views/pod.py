@@ -128,10 +128,11 @@ def _container_label(c: Obj, status: Obj | None, init: bool, shared_pid: bool,
         if procs:
             pid_line += f", PID 1 is {procs[0].command}"
     lines.append(f'<FONT POINT-SIZE="8" COLOR="#555555">{esc(pid_line)}</FONT>')
+    label = "<BR/>".join(lines) + "<BR/>"
     for row in procs[:MAX_PROCESSES] if shared_pid else procs[1:MAX_PROCESSES]:
-        lines.append(f'<FONT POINT-SIZE="8" FACE="Courier">PID {row.pid:<3} '
-                     f"{esc(shorten(row.command, 30))}</FONT>")
-    return "<" + "<BR/>".join(lines) + ">", fill, border
+        label += (f'<FONT POINT-SIZE="8" FACE="Courier">PID {row.pid:<4}'
+                  f'{esc(shorten(row.command, 44))}</FONT><BR ALIGN="LEFT"/>')
+    return "<" + label + ">", fill, border
 
 
 def pod_dot(cluster: Cluster, namespace: str, name: str) -> str:

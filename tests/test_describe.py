@@ -1068,3 +1068,47 @@ def test_pod_requests_and_limits_with_init_containers():
     assert str(reqs["cpu"]) == "500m"
     assert str(reqs["memory"]) == "64Mi"
     assert limits == {}
+
+
+def test_describe_clusterrole_and_role_rules():
+    reader = {
+        "kind": "ClusterRole",
+        "metadata": {"name": "secret-reader"},
+        "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "watch", "list"]}],
+    }
+    assert describe(reader, None, NOW) == (
+        "Name:         secret-reader\n"
+        "Labels:       <none>\n"
+        "Annotations:  <none>\n"
+        "PolicyRule:\n"
+        "  Resources  Non-Resource URLs  Resource Names  Verbs\n"
+        "  ---------  -----------------  --------------  -----\n"
+        "  secrets    []                 []              [get watch list]\n"
+    )
+    dev = {
+        "kind": "Role",
+        "metadata": {"name": "dev", "namespace": "default"},
+        "rules": [
+            {
+                "apiGroups": ["apps"],
+                "resources": ["deployments", "deployments/scale"],
+                "verbs": ["get"],
+            },
+            {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["update"]},
+            {
+                "apiGroups": [""],
+                "resources": ["configmaps"],
+                "resourceNames": ["app-config"],
+                "verbs": ["get"],
+            },
+            {"nonResourceURLs": ["/healthz"], "verbs": ["get"]},
+        ],
+    }
+    assert describe(dev, None, NOW).split("PolicyRule:\n")[1] == (
+        "  Resources               Non-Resource URLs  Resource Names  Verbs\n"
+        "  ---------               -----------------  --------------  -----\n"
+        "  deployments.apps        []                 []              [get update]\n"
+        "                          [/healthz]         []              [get]\n"
+        "  configmaps              []                 [app-config]    [get]\n"
+        "  deployments.apps/scale  []                 []              [get]\n"
+    )

@@ -25,7 +25,7 @@ PersistentVolumeClaim     ``pods`` (pods of the namespace; users are found)
 ========================  ===================================================
 
 Times print in UTC (kubectl prints the machine's local zone). Kinds without a
-describer here (Ingress, Role, HPA, ...) use kubectl's generic describer.
+describer here (Ingress, IngressClass, HPA, NetworkPolicy, ...) use kubectl's generic describer.
 """
 
 from __future__ import annotations
@@ -1634,6 +1634,91 @@ def _describe_binding(rb: dict, events: Sequence[dict] | None, now: float, extra
     return w.getvalue()
 
 
+def _breakdown_rule(rule: dict) -> list[dict]:
+    """kubectl ``rbac.BreakdownRule``: one verb, resource and resource name per rule."""
+    out = []
+    for group in rule.get("apiGroups") or []:
+        for resource in rule.get("resources") or []:
+            for verb in rule.get("verbs") or []:
+                names = rule.get("resourceNames") or []
+                for name in names or [None]:
+                    sub = {"apiGroups": [group], "resources": [resource], "verbs": [verb]}
+                    if name is not None:
+                        sub["resourceNames"] = [name]
+                    out.append(sub)
+    for url in rule.get("nonResourceURLs") or []:
+        for verb in rule.get("verbs") or []:
+            out.append({"nonResourceURLs": [url], "verbs": [verb]})
+    return out
+
+
+def _compact_rules(rules: list[dict]) -> list[dict]:
+    """kubectl ``rbac.CompactRules``: merge the verbs of single group/resource/name rules."""
+    compacted: list[dict] = []
+    simple: dict[tuple, dict] = {}
+    for rule in rules:
+        names = rule.get("resourceNames") or []
+        is_simple = (
+            len(names) <= 1
+            and not rule.get("nonResourceURLs")
+            and len(rule.get("apiGroups") or []) == 1
+            and len(rule.get("resources") or []) == 1
+        )
+        if not is_simple:
+            compacted.append(rule)
+            continue
+        key = (rule["apiGroups"][0], rule["resources"][0], names[0] if names else None)
+        if key in simple:
+            for verb in rule.get("verbs") or []:
+                if verb not in simple[key]["verbs"]:
+                    simple[key]["verbs"].append(verb)
+        else:
+            simple[key] = {**rule, "verbs": list(rule.get("verbs") or [])}
+    return compacted + list(simple.values())
+
+
+def _policy_rule_string(rule: dict) -> str:
+    """The generated ``PolicyRule.String()`` kubectl sorts rules by."""
+    return (
+        f"&PolicyRule{{Verbs:{_go(rule.get('verbs') or [])},APIGroups:{_go(rule.get('apiGroups') or [])},"
+        f"Resources:{_go(rule.get('resources') or [])},ResourceNames:{_go(rule.get('resourceNames') or [])},"
+        f"NonResourceURLs:{_go(rule.get('nonResourceURLs') or [])},}}"
+    )
+
+
+def _combine_resource_group(resources: list, groups: list) -> str:
+    if not resources:
+        return ""
+    parts = str(resources[0]).split("/", 1)
+    combined = parts[0]
+    if groups and groups[0] != "":
+        combined += "." + groups[0]
+    if len(parts) == 2:
+        combined += "/" + parts[1]
+    return combined
+
+
+def _describe_role(role: dict, events: Sequence[dict] | None, now: float, extra: dict) -> str:
+    w = PrefixWriter()
+    meta = _meta(role)
+    rules = [sub for rule in role.get("rules") or [] for sub in _breakdown_rule(rule)]
+    compact = sorted(_compact_rules(rules), key=_policy_rule_string)
+    w.write(LEVEL_0, f"Name:\t{meta.get('name', '')}\n")
+    _print_labels_multiline(w, "Labels", meta.get("labels"))
+    _print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(LEVEL_0, "PolicyRule:\n")
+    w.write(LEVEL_1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n")
+    w.write(LEVEL_1, "---------\t-----------------\t--------------\t-----\n")
+    for r in compact:
+        w.write(
+            LEVEL_1,
+            f"{_combine_resource_group(r.get('resources') or [], r.get('apiGroups') or [])}\t"
+            f"{_go(r.get('nonResourceURLs') or [])}\t{_go(r.get('resourceNames') or [])}\t"
+            f"{_go(r.get('verbs') or [])}\n",
+        )
+    return w.getvalue()
+
+
 def _pvc_class(pvc: dict) -> str:
     ann = _meta(pvc).get("annotations") or {}
     if "volume.beta.kubernetes.io/storage-class" in ann:
@@ -1952,6 +2037,8 @@ _DESCRIBERS: dict[str, _Describer] = {
     "ConfigMap": _describe_config_map,
     "Secret": _describe_secret,
     "ServiceAccount": _describe_service_account,
+    "Role": _describe_role,
+    "ClusterRole": _describe_role,
     "RoleBinding": _describe_binding,
     "ClusterRoleBinding": _describe_binding,
     "PersistentVolumeClaim": _describe_pvc,

@@ -1112,3 +1112,66 @@ def test_describe_clusterrole_and_role_rules():
         "  configmaps              []                 [app-config]    [get]\n"
         "  deployments.apps/scale  []                 []              [get]\n"
     )
+
+
+def test_describe_ingress():
+    ing = {
+        "kind": "Ingress",
+        "metadata": {"name": "shop", "namespace": "default"},
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}],
+            "rules": [
+                {
+                    "host": "shop.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "web", "port": {"number": 80}}},
+                            },
+                            {
+                                "path": "/api",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "api", "port": {"number": 8080}}},
+                            },
+                        ]
+                    },
+                }
+            ],
+        },
+        "status": {"loadBalancer": {"ingress": [{"ip": "172.18.0.5"}]}},
+    }
+    assert describe(ing, [], NOW, {"services": [SVC], "endpoint_slices": [SLICE]}) == (
+        "Name:             shop\n"
+        "Labels:           <none>\n"
+        "Namespace:        default\n"
+        "Address:          172.18.0.5\n"
+        "Ingress Class:    nginx\n"
+        "Default backend:  <default>\n"
+        "TLS:\n"
+        "  shop-tls terminates shop.example.com\n"
+        "Rules:\n"
+        "  Host              Path  Backends\n"
+        "  ----              ----  --------\n"
+        "  shop.example.com  \n"
+        "                    /      web:80 (10.244.1.5:8080,10.244.2.7:8080)\n"
+        '                    /api   api:8080 (<error: services "api" not found>)\n'
+        "Annotations:        <none>\n"
+        "Events:             <none>\n"
+    )
+    default_only = {
+        "kind": "Ingress",
+        "metadata": {"name": "min", "namespace": "default"},
+        "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}},
+    }
+    assert describe(
+        default_only, None, NOW, {"services": [SVC], "endpoint_slices": [SLICE]}
+    ).endswith(
+        "Rules:\n"
+        "  Host        Path  Backends\n"
+        "  ----        ----  --------\n"
+        "  *           *     web:80 (10.244.1.5:8080,10.244.2.7:8080)\n"
+        "Annotations:  <none>\n"
+    )

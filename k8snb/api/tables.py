@@ -414,6 +414,8 @@ def _port_string(ports: Sequence[dict] | None) -> str:
 
 def _print_service(svc: dict, now: float, wide: bool) -> list[str]:
     spec = _spec(svc)
+    # printers.go reads clusterIPs[0]; fall back to clusterIP for objects written before
+    # the API server filled clusterIPs (the API server sets both).
     cluster_ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
     internal_ip = cluster_ips[0] if cluster_ips else "<none>"
     ports = _port_string(spec.get("ports")) or "<none>"

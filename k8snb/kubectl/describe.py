@@ -17,6 +17,7 @@ Node                      ``pods`` (pods bound to it), ``lease`` (its Lease
                           in kube-node-lease, or None)
 Namespace                 ``resource_quotas``, ``limit_ranges``
 Service                   ``endpoint_slices`` (labelled with the service name)
+Ingress                   ``services``, ``endpoint_slices`` of its namespace
 Deployment                ``old_replica_sets``, ``new_replica_set``
 ReplicaSet, RC, DaemonSet ``pods`` (counted when controlled by the object)
 StatefulSet, Job
@@ -25,7 +26,7 @@ PersistentVolumeClaim     ``pods`` (pods of the namespace; users are found)
 ========================  ===================================================
 
 Times print in UTC (kubectl prints the machine's local zone). Kinds without a
-describer here (Ingress, IngressClass, HPA, NetworkPolicy, ...) use kubectl's generic describer.
+describer here (IngressClass, HPA, NetworkPolicy, ...) use kubectl's generic describer.
 """
 
 from __future__ import annotations
@@ -1276,6 +1277,93 @@ def _describe_service(svc: dict, events: Sequence[dict] | None, now: float, extr
     return w.getvalue()
 
 
+def _describe_ingress_backend(ns: str, backend: dict, extra: dict) -> str:
+    """describe.go ``describeBackendV1``: ``svc:port (endpoints)`` or the resource reference."""
+    service = backend.get("service")
+    if service is not None:
+        port = service.get("port") or {}
+        sb = f"{service.get('name', '')}:{port.get('number') if port.get('number') else port.get('name', '')}"
+        svc = next(
+            (
+                s
+                for s in extra.get("services") or []
+                if _meta(s).get("name") == service.get("name")
+                and _meta(s).get("namespace", ns) == ns
+            ),
+            None,
+        )
+        if svc is None:
+            return f'{sb} (<error: services "{service.get("name", "")}" not found>)'
+        slices = [
+            e
+            for e in extra.get("endpoint_slices") or []
+            if (_meta(e).get("labels") or {}).get("kubernetes.io/service-name")
+            == service.get("name")
+        ]
+        sp_name = ""
+        for sp in _spec(svc).get("ports") or []:
+            if port.get("number") and port.get("number") == sp.get("port"):
+                sp_name = sp.get("name") or ""
+            elif port.get("name") and port.get("name") == sp.get("name"):
+                sp_name = sp.get("name") or ""
+        return f"{sb} ({_format_endpoint_slices(slices, {sp_name})})"
+    resource = backend.get("resource")
+    if resource is not None:
+        group = resource.get("apiGroup")
+        return (
+            f"APIGroup: {group if group is not None else '<none>'}, Kind: {resource.get('kind', '')}, "
+            f"Name: {resource.get('name', '')}"
+        )
+    return ""
+
+
+def _describe_ingress(ing: dict, events: Sequence[dict] | None, now: float, extra: dict) -> str:
+    w = PrefixWriter()
+    meta, spec, status = _meta(ing), _spec(ing), _status(ing)
+    ns = meta.get("namespace", "")
+    w.write(LEVEL_0, f"Name:\t{meta.get('name', '')}\n")
+    _print_labels_multiline(w, "Labels", meta.get("labels"))
+    w.write(LEVEL_0, f"Namespace:\t{ns}\n")
+    addresses = set()
+    for lb in (status.get("loadBalancer") or {}).get("ingress") or []:
+        if lb.get("ip"):
+            addresses.add(lb["ip"])
+        elif lb.get("hostname"):
+            addresses.add(lb["hostname"])
+    w.write(LEVEL_0, f"Address:\t{','.join(sorted(addresses))}\n")
+    class_name = spec.get("ingressClassName")
+    w.write(LEVEL_0, f"Ingress Class:\t{class_name if class_name is not None else '<none>'}\n")
+    default = spec.get("defaultBackend")
+    default_text = (
+        _describe_ingress_backend(ns, default, extra) if default is not None else "<default>"
+    )
+    w.write(LEVEL_0, f"Default backend:\t{default_text}\n")
+    if spec.get("tls"):
+        w.write(LEVEL_0, "TLS:\n")
+        for t in spec["tls"]:
+            hosts = ",".join(t.get("hosts") or [])
+            if not t.get("secretName"):
+                w.write(LEVEL_1, f"SNI routes {hosts}\n")
+            else:
+                w.write(LEVEL_1, f"{t['secretName']} terminates {hosts}\n")
+    w.write(LEVEL_0, "Rules:\n  Host\tPath\tBackends\n")
+    w.write(LEVEL_1, "----\t----\t--------\n")
+    count = 0
+    for rule in spec.get("rules") or []:
+        if rule.get("http") is None:
+            continue
+        count += 1
+        w.write(LEVEL_1, f"{rule.get('host') or '*'}\t\n")
+        for path in rule["http"].get("paths") or []:
+            backend = _describe_ingress_backend(ns, path.get("backend") or {}, extra)
+            w.write(LEVEL_2, f"\t{path.get('path', '')} \t{backend}\n")
+    if count == 0:
+        w.write(LEVEL_1, f"*\t*\t{default_text}\n")
+    _print_annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _events(w, events, now)
+    return w.getvalue()
+
+
 def _rs_summary(rs: dict) -> str:
     return f"{_meta(rs).get('name', '')} ({int(_status(rs).get('replicas') or 0)}/{int(_spec(rs).get('replicas', 1))} replicas created)"
 
@@ -2027,6 +2115,7 @@ _DESCRIBERS: dict[str, _Describer] = {
     "Node": _describe_node,
     "Namespace": _describe_namespace,
     "Service": _describe_service,
+    "Ingress": _describe_ingress,
     "Deployment": _describe_deployment,
     "ReplicaSet": _describe_replica_set,
     "ReplicationController": _describe_replica_set,

@@ -30,9 +30,11 @@ TERMINAL_STYLE = ("background:#1e1e1e;color:#e6e6e6;padding:6px 8px;margin:2px 0
                   "overflow-x:auto;max-height:26em;overflow-y:auto")
 
 
-def terminal(body_html: str) -> str:
-    """A terminal-like ``<pre>`` around already-escaped HTML."""
-    return f'<pre class="k8snb-terminal" style="{TERMINAL_STYLE}">{body_html}</pre>'
+def terminal(body_html: str, *, wrap: bool = False) -> str:
+    """A terminal-like ``<pre>`` around already-escaped HTML (``wrap``: wrap long lines)."""
+    style = TERMINAL_STYLE.replace("white-space:pre;", "white-space:pre-wrap;") if wrap \
+        else TERMINAL_STYLE
+    return f'<pre class="k8snb-terminal" style="{style}">{body_html}</pre>'
 
 
 def kubectl_line(args: list[str]) -> str:

@@ -81,9 +81,10 @@ class SchedulerLab(Lab):
         namespace, _, name = key.partition("/")
         self.table.value = ""
         frame = scheduling_frame(self.cluster, name, namespace)
-        self.table.value = TABLE_STYLE + frame.to_html(classes="k8snb-explain", border=0)
+        self.table.value = (TABLE_STYLE + '<div style="overflow-x:auto;max-width:100%">'
+                            + frame.to_html(classes="k8snb-explain", border=0) + "</div>")
         text = self.cluster.scheduler.why(name, namespace)
-        self.why.value = terminal(html.escape(str(text)))
+        self.why.value = terminal(html.escape(str(text)), wrap=True)
 
 
 def scheduler_lab(cluster: Cluster, pod: str | None = None) -> SchedulerLab:

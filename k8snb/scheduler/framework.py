@@ -427,11 +427,11 @@ class Plugin:
         return None
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        """A boolean mask over the cache's node slots: True where this plugin rejects the node.
+        """For the node slots ``idx``, a boolean array: True where this plugin rejects the node.
 
-        None means "rejects nothing".
+        None means "rejects none of them".
         """
         return None
 

@@ -34,6 +34,7 @@ from k8snb.scheduler.framework import (
     Diagnosis,
     FitError,
     NodeInfo,
+    Plugin,
     PodInfo,
     Status,
     num_feasible_nodes_to_find,
@@ -141,40 +142,39 @@ class Algorithm:
         candidates = self._candidates(pre, diag)
         n = len(candidates)
 
-        # Filter: one mask per plugin over all slots, combined.
-        masks = []
-        for pl in self.profile.filter_plugins:
-            if pl.name in state.skip_filter:
-                continue
-            m = pl.filter_batch(state, pod, a)
-            if m is not None:
-                masks.append((pl, m))
+        # Filter, in list order from where the last cycle stopped, until enough nodes fit.
+        # The masks are computed for a window a little larger than needed first, and for the
+        # rest of the nodes only if the window falls short.
+        filters = [p for p in self.profile.filter_plugins if p.name not in state.skip_filter]
+        processed = 0
+        feasible = candidates[:0]
         if n:
-            if masks:
-                fail = masks[0][1].copy()
-                for _, m in masks[1:]:
-                    fail |= m
-                ok = ~fail[candidates]
-            else:
-                ok = np.ones(n, bool)
             start = self.next_start % n
-            rolled = np.concatenate((ok[start:], ok[:start])) if start else ok
-            pos = np.flatnonzero(rolled)
+            rotated = (
+                np.concatenate((candidates[start:], candidates[:start])) if start else candidates
+            )
             k = num_feasible_nodes_to_find(n, self.profile.percentage_of_nodes_to_score)
+            window = min(n, k + k // 4 + 16)
+            ok = self._passes(filters, state, pod, rotated[:window])
+            pos = np.flatnonzero(ok)
+            if len(pos) <= k and window < n:
+                rest = self._passes(filters, state, pod, rotated[window:])
+                pos = np.concatenate((pos, np.flatnonzero(rest) + window))
             if len(pos) > k:
-                processed = int(pos[k])
+                processed = int(pos[k])  # upstream stops when the (k+1)-th fit turns up
                 pos = pos[:k]
             else:
                 processed = n
-            feasible = candidates[(pos + start) % n]
+            feasible = rotated[pos]
             self.next_start = (self.next_start + processed) % num_all
-        else:
-            feasible, processed = candidates, 0
 
         if len(feasible) == 0:
             remaining = np.ones(n, bool)
-            for pl, m in masks:
-                here = remaining & m[candidates]
+            for pl in filters:
+                m = pl.filter_batch(state, pod, a, candidates)
+                if m is None:
+                    continue
+                here = remaining & m
                 if here.any():
                     for st, idx in pl.diagnose_batch(state, pod, a, candidates[here]):
                         diag.add(st.with_plugin(pl.name), idx)
@@ -198,6 +198,17 @@ class Algorithm:
         pick = int(ties[0]) if len(ties) == 1 else int(ties[self.rng.randrange(len(ties))])
         node = a.infos[int(feasible[pick])]
         return ScheduleResult(node.name, best, processed, len(feasible), len(ties))  # type: ignore[union-attr]
+
+    def _passes(
+        self, filters: list[Plugin], state: CycleState, pod: PodInfo, slots: np.ndarray
+    ) -> np.ndarray:
+        """True for each of ``slots`` that every filter lets through."""
+        ok = np.ones(len(slots), bool)
+        for pl in filters:
+            m = pl.filter_batch(state, pod, self.cache.arrays, slots)
+            if m is not None:
+                ok &= ~m
+        return ok
 
     def _fit_error(self, pod: PodInfo, diag: Diagnosis, num_all: int) -> FitError:
         msg = preemption_message(self.profile, self.cache, pod, diag.potential)
@@ -269,10 +280,10 @@ def evaluate(
             if pl.name in state.skip_filter:
                 continue
             if batch:
-                m = pl.filter_batch(state, pod, a)
+                m = pl.filter_batch(state, pod, a, slots)
                 col: list[Status | None] = [None] * len(infos)
                 if m is not None:
-                    bad = np.flatnonzero(m[slots])
+                    bad = np.flatnonzero(m)
                     pos = {int(s): j for j, s in enumerate(slots.tolist())}
                     for st, idx in pl.diagnose_batch(state, pod, a, slots[bad]):
                         for s in idx.tolist():

@@ -55,10 +55,14 @@ class ImageLocality(Plugin):
         if pod.num_containers == 0:
             return np.zeros(len(idx), np.int64)
         total = np.zeros(len(idx), np.int64)
+        present = False
         for image in pod.images:
             col = arrays.image_sizes.get(image)
             if col is not None and arrays.image_nodes.get(image):
                 total += (col[idx].astype(np.float64) * self._spread(image)).astype(np.int64)
+                present = True
+        if not present:
+            return total  # no node has any of its images: every score is 0
         max_threshold = MAX_CONTAINER_THRESHOLD * pod.num_containers
         clipped = np.clip(total, MIN_THRESHOLD, max_threshold)
         return MAX_NODE_SCORE * (clipped - MIN_THRESHOLD) // (max_threshold - MIN_THRESHOLD)

@@ -126,9 +126,9 @@ class NodeAffinity(Plugin):
         return unschedulable(ERR_REASON_POD, resolvable=False)
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        return ~required_mask(self.cache.label_mask, pod)
+        return ~required_mask(self.cache.label_mask, pod)[idx]
 
     def diagnose_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray

@@ -25,15 +25,16 @@ class NodeName(Plugin):
         return None
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
         if not pod.node_name:
             return None
-        fail = np.ones(arrays.capacity, bool)
-        for i, info in enumerate(arrays.infos):
-            if info is not None and info.name == pod.node_name:
-                fail[i] = False
-        return fail
+        infos = arrays.infos
+        return np.fromiter(
+            (infos[i].name != pod.node_name for i in idx.tolist()),  # type: ignore[union-attr]
+            bool,
+            len(idx),
+        )
 
     def diagnose_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray

@@ -57,11 +57,12 @@ class NodePorts(Plugin):
         return None if fits_ports(pod, node) else unschedulable(ERR_REASON)
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        fail = np.zeros(arrays.capacity, bool)
-        for i in np.flatnonzero(arrays.has_ports & arrays.valid).tolist():
-            fail[i] = not fits_ports(pod, arrays.infos[i])  # type: ignore[arg-type]
+        fail = np.zeros(len(idx), bool)
+        infos = arrays.infos
+        for k in np.flatnonzero(arrays.has_ports[idx]).tolist():
+            fail[k] = not fits_ports(pod, infos[int(idx[k])])  # type: ignore[arg-type]
         return fail
 
     def diagnose_batch(

@@ -72,9 +72,9 @@ def least_requested_score(requested: int, capacity: int) -> int:
 
 
 def _least_vec(requested: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    safe = np.where(capacity == 0, 1, capacity)
-    s = (capacity - requested) * MAX_NODE_SCORE // safe
-    return np.where((capacity == 0) | (requested > capacity), 0, s)
+    # requested > capacity (or capacity 0) makes the quotient <= 0: clamp it to 0
+    s = (capacity - requested) * MAX_NODE_SCORE // np.maximum(capacity, 1)
+    return np.maximum(s, 0, out=s)
 
 
 def balanced_score(fractions: list[float]) -> int:
@@ -98,32 +98,27 @@ class NodeResourcesFit(Plugin):
         found = insufficient_resources(pod, node)
         return _status(found) if found else None
 
-    def _flags(self, pod: PodInfo, a: NodeArrays) -> tuple[np.ndarray, ...]:
-        too_many = a.pod_count + 1 > a.alloc_pods
+    def _flags(self, pod: PodInfo, a: NodeArrays, idx: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per reason, which of the slots ``idx`` lack room (``fitsRequest``, vectorised)."""
+        too_many = a.pod_count[idx] + 1 > a.alloc_pods[idx]
+        none = np.zeros(len(idx), bool)
         if not (pod.cpu or pod.memory or pod.ephemeral or pod.scalars):
-            z = np.zeros(a.capacity, bool)
-            return too_many, z, z, z, z
-        cpu = (pod.cpu > a.alloc_cpu - a.cpu) if pod.cpu > 0 else np.zeros(a.capacity, bool)
-        mem = (
-            (pod.memory > a.alloc_memory - a.memory)
-            if pod.memory > 0
-            else np.zeros(a.capacity, bool)
-        )
+            return too_many, none, none, none, none
+        cpu = pod.cpu > a.alloc_cpu[idx] - a.cpu[idx] if pod.cpu > 0 else none
+        mem = pod.memory > a.alloc_memory[idx] - a.memory[idx] if pod.memory > 0 else none
         eph = (
-            (pod.ephemeral > a.alloc_ephemeral - a.ephemeral)
-            if pod.ephemeral > 0
-            else np.zeros(a.capacity, bool)
+            pod.ephemeral > a.alloc_ephemeral[idx] - a.ephemeral[idx] if pod.ephemeral > 0 else none
         )
-        scal = np.zeros(a.capacity, bool)
+        scal = none
         for name, want in pod.scalars.items():
             alloc, req = a.scalar(name)
-            scal |= alloc < want + req
+            scal = scal | (alloc[idx] < want + req[idx])
         return too_many, cpu, mem, eph, scal
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        too_many, cpu, mem, eph, scal = self._flags(pod, arrays)
+        too_many, cpu, mem, eph, scal = self._flags(pod, arrays, idx)
         return too_many | cpu | mem | eph | scal
 
     def diagnose_batch(
@@ -132,7 +127,7 @@ class NodeResourcesFit(Plugin):
         if pod.scalars:
             return list(super().diagnose_batch(state, pod, arrays, idx))
         a = arrays
-        too_many, cpu, mem, eph, _ = (f[idx] for f in self._flags(pod, a))
+        too_many, cpu, mem, eph, _ = self._flags(pod, a, idx)
         unres = (
             (cpu & (pod.cpu > a.alloc_cpu[idx]))
             | (mem & (pod.memory > a.alloc_memory[idx]))
@@ -173,11 +168,12 @@ class NodeResourcesFit(Plugin):
     ) -> np.ndarray:
         a = arrays
         cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
-        s = _least_vec(a.nz_cpu[idx] + pod.nz_cpu, cap_c) + _least_vec(
-            a.nz_memory[idx] + pod.nz_memory, cap_m
-        )
-        w = (cap_c != 0).astype(np.int64) + (cap_m != 0)
-        return np.where(w == 0, 0, s // np.maximum(w, 1))
+        s = _least_vec(a.nz_cpu[idx] + pod.nz_cpu, cap_c)
+        s += _least_vec(a.nz_memory[idx] + pod.nz_memory, cap_m)
+        # resources with allocatable 0 do not count in the average (s is 0 when both are)
+        w = (cap_c > 0).astype(np.int64)
+        w += cap_m > 0
+        return s // np.maximum(w, 1)
 
 
 class NodeResourcesBalancedAllocation(Plugin):
@@ -206,7 +202,9 @@ class NodeResourcesBalancedAllocation(Plugin):
     ) -> np.ndarray:
         a = arrays
         cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
-        fc = np.minimum((a.cpu[idx] + pod.cpu) / np.where(cap_c == 0, 1, cap_c), 1.0)
-        fm = np.minimum((a.memory[idx] + pod.memory) / np.where(cap_m == 0, 1, cap_m), 1.0)
-        std = np.where((cap_c != 0) & (cap_m != 0), np.abs((fc - fm) / 2), 0.0)
+        fc = np.minimum((a.cpu[idx] + pod.cpu) / np.maximum(cap_c, 1), 1.0)
+        fm = np.minimum((a.memory[idx] + pod.memory) / np.maximum(cap_m, 1), 1.0)
+        std = np.abs((fc - fm) / 2)
+        # with one resource (or none) allocatable, the deviation is 0: score 100
+        std *= (cap_c > 0) & (cap_m > 0)
         return ((1 - std) * float(MAX_NODE_SCORE)).astype(np.int64)

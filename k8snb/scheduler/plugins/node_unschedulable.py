@@ -32,11 +32,11 @@ class NodeUnschedulable(Plugin):
         return None
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
         if tolerates_unschedulable(pod):
             return None
-        return arrays.unschedulable
+        return arrays.unschedulable[idx]
 
     def diagnose_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray

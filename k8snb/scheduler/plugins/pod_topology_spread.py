@@ -149,7 +149,7 @@ class PodTopologySpread(Plugin):
         """The pod's constraints with ``whenUnsatisfiable == action``, or the defaults."""
         if pod.spread_constraints:
             return _parse(pod.spread_constraints, pod, action)
-        found = _parse(SYSTEM_DEFAULT_CONSTRAINTS, pod, action)
+        found = _SYSTEM_DEFAULTS[action]
         if not found or self.default_selector is None:
             return []
         selector = self.default_selector(pod)
@@ -222,8 +222,11 @@ class PodTopologySpread(Plugin):
         return mask
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
+        full = state.read(self.name + "/fail")
+        if full is not None:
+            return full[idx]
         constraints = state.read(self.name)[0]
         cache = self.cache
         assert cache is not None
@@ -252,7 +255,8 @@ class PodTopologySpread(Plugin):
             fail |= over
             decided |= over
         state.write(self.name + "/missing", missing)
-        return fail | missing
+        state.write(self.name + "/fail", fail | missing)
+        return (fail | missing)[idx]
 
     def diagnose_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
@@ -411,6 +415,13 @@ def _parse(raw: Sequence[Mapping[str, Any]], pod: PodInfo, action: str) -> list[
             )
         )
     return out
+
+
+#: the system defaults, parsed once (they have no matchLabelKeys, so no pod changes them)
+_SYSTEM_DEFAULTS = {
+    action: _parse(SYSTEM_DEFAULT_CONSTRAINTS, None, action)  # type: ignore[arg-type]
+    for action in ("DoNotSchedule", "ScheduleAnyway")
+}
 
 
 def _minimums(

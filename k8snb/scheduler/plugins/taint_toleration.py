@@ -67,13 +67,13 @@ class TaintToleration(Plugin):
         return verdicts
 
     def filter_batch(
-        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
         verdicts = self._class_verdicts(state, pod, arrays)
         bad = np.fromiter((v[0] is not None for v in verdicts), bool, len(verdicts))
         if not bad.any():
             return None
-        return bad[arrays.taint_class]
+        return bad[arrays.taint_class[idx]]
 
     def diagnose_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray

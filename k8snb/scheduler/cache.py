@@ -184,6 +184,7 @@ class SchedulerCache:
         self._zones: dict[str, list[str]] = {}
         self._node_zone: dict[str, str] = {}
         self._order: np.ndarray | None = None
+        self._infos_list: list[NodeInfo] | None = None
         #: bumped whenever a node's labels change or nodes come and go
         self.labels_generation = 0
         self._label_masks: dict[Hashable, np.ndarray] = {}
@@ -356,12 +357,15 @@ class SchedulerCache:
                     if k < len(names):
                         out.append(self._slots[names[k]])
             self._order = np.asarray(out, np.int64)
+            self._infos_list = None
         return self._order
 
     def node_infos(self) -> list[NodeInfo]:
-        """Every node's NodeInfo, in list order."""
-        infos = self.arrays.infos
-        return [infos[i] for i in self.order().tolist()]  # type: ignore[misc]
+        """Every node's NodeInfo, in list order (the list is shared: do not modify it)."""
+        if self._order is None or self._infos_list is None:
+            infos = self.arrays.infos
+            self._infos_list = [infos[i] for i in self.order().tolist()]  # type: ignore[misc]
+        return self._infos_list
 
     def label_mask(self, key: Hashable, predicate: Callable[[NodeInfo], bool]) -> np.ndarray:
         """A boolean column of ``predicate(node)`` for a predicate of node labels/name only.
@@ -506,14 +510,15 @@ class SchedulerCache:
         if not node_name or _terminal(pod):
             self.remove_pod(key)
             return
-        self.assumed.discard(key)
         old = self._pods.get(key)
+        self.assumed.discard(key)
         if old is not None and self._pod_node.get(key) == node_name:
             # Most updates are status changes: same spec, same footprint. Keep the numbers,
             # take the newest object (labels and deletionTimestamp matter to spreading).
-            if old.pod.get("spec") == pod.get("spec"):
+            # The binding of an assumed pod only adds spec.nodeName.
+            if old.pod.get("spec") == pod.get("spec") or _only_bound(old.pod, pod):
                 p = copy.copy(old)
-                p.pod, p.labels = pod, meta.get("labels") or {}
+                p.pod, p.labels, p.node_name = pod, meta.get("labels") or {}, node_name
                 p.terminating = meta.get("deletionTimestamp") is not None
             else:
                 p = PodInfo(pod)
@@ -533,6 +538,14 @@ class SchedulerCache:
     def remove_pod(self, key: str) -> None:
         self.assumed.discard(key)
         self._unplace(key)
+
+
+def _only_bound(before: Obj, after: Obj) -> bool:
+    """``after`` is ``before`` with just ``spec.nodeName`` set (what a binding does)."""
+    a, b = before.get("spec") or {}, after.get("spec") or {}
+    if "nodeName" in a or len(b) != len(a) + 1:
+        return False
+    return all(b.get(k) == v for k, v in a.items())
 
 
 def _counts_for(p: PodInfo, namespace: str, selector: Selector) -> bool:

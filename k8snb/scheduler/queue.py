@@ -98,6 +98,7 @@ class SchedulingQueue:
         self._active = 0
         self._seq = itertools.count()
         self._backoff: list[tuple[float, int, QueuedPod]] = []
+        self._waiting: dict[str, QueuedPod] = {}  # the unschedulable pool
         self._backoff_timer: Timer | None = None
 
     # -- the WorkQueue face Cluster.run_pending uses --------------------------------------
@@ -125,9 +126,14 @@ class SchedulingQueue:
 
     def counts(self) -> dict[str, int]:
         """How many pods sit in each part of the queue."""
-        out = {"active": 0, "backoff": 0, "unschedulable": 0, "gated": 0}
+        out = {
+            "active": self._active,
+            "backoff": 0,
+            "unschedulable": len(self._waiting),
+            "gated": 0,
+        }
         for qp in self._pods.values():
-            if qp.where in out:
+            if qp.where in ("backoff", "gated"):
                 out[qp.where] += 1
         return out
 
@@ -137,6 +143,8 @@ class SchedulingQueue:
             qp.timer = None
         if qp.where == "active":
             self._active -= 1
+        elif qp.where == "unschedulable":
+            self._waiting.pop(qp.key, None)
         qp.where = ""
 
     def _to_active(self, qp: QueuedPod) -> None:
@@ -229,6 +237,7 @@ class SchedulingQueue:
         qp.timestamp = self.clock.now
         qp.unschedulable_plugins = frozenset(plugins)
         qp.where = "unschedulable"
+        self._waiting[key] = qp
         # podMaxInUnschedulablePodsDuration: retry after 5 minutes even without an event.
         # Background work (recurring): settle() does not wait for it.
         qp.timer = self.clock.call_later(
@@ -256,9 +265,7 @@ class SchedulingQueue:
         """
         wanted = None if plugins is None else set(plugins)
         moved = 0
-        for qp in list(self._pods.values()):
-            if qp.where != "unschedulable":
-                continue
+        for qp in list(self._waiting.values()):
             if wanted is None or not qp.unschedulable_plugins or wanted & qp.unschedulable_plugins:
                 self._to_backoff_or_active(qp)
                 moved += 1

@@ -326,3 +326,58 @@ def test_agreement_survives_cache_churn(seed: int) -> None:
             fast = evaluate(profile, cache, p, batch=True)
             assert fast.verdict == slow.verdict
             assert fast.total.tolist() == slow.total.tolist()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_large_cluster_cycle_matches_the_reference_search(seed: int) -> None:
+    """With 100+ nodes a cycle stops after numFeasibleNodesToFind fits, starting where the
+    previous one stopped; the winner is the best of exactly those nodes."""
+    from k8snb.scheduler.framework import CycleState, num_feasible_nodes_to_find
+
+    rng = random.Random(50 + seed)
+    cache = random_cache(rng, 260)
+    profile = default_profile(cache, default_selector)
+    algo = Algorithm(profile, cache, random.Random(seed))
+    start = 0
+    for i in range(8):
+        pod = PodInfo(random_pod(rng, i))
+        ev = evaluate(profile, cache, pod)  # verdicts for every node, node by node
+        n = len(ev.nodes)
+        k = num_feasible_nodes_to_find(n)
+        order = [(start + j) % n for j in range(n)]
+        fits = [j for j in order if ev.verdict[j] is None]
+        chosen, processed = (fits[:k], order.index(fits[k])) if len(fits) > k else (fits, n)
+        try:
+            result = algo.schedule(pod)
+        except FitError:
+            assert not fits
+            start = (start + n) % n
+            assert algo.next_start == start
+            continue
+        start = (start + processed) % n
+        assert (result.evaluated, result.feasible, algo.next_start) == (
+            processed,
+            len(chosen),
+            start,
+        )
+        if len(chosen) == 1:
+            assert result.node == ev.nodes[chosen[0]]
+            continue
+        # score exactly the chosen nodes, node by node
+        infos = cache.node_infos()
+        state = CycleState(infos)
+        for pl in profile.filter_plugins:
+            pl.pre_filter(state, pod, infos)
+        subset = [infos[j] for j in chosen]
+        total = np.zeros(len(subset), np.int64)
+        for pl in profile.score_plugins:
+            st = pl.pre_score(state, pod, subset)
+            if st is not None and st.code.name == "SKIP":
+                continue
+            raw = np.asarray([pl.score(state, pod, x) for x in subset], np.int64)
+            total += (
+                pl.normalize(state, pod, raw, [x.name for x in subset]) * profile.weights[pl.name]
+            )
+        best = int(total.max())
+        assert result.score == best
+        assert result.node in {subset[m].name for m in np.flatnonzero(total == best)}

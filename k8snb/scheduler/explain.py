@@ -155,7 +155,13 @@ def why(scheduler: Scheduler, pod: Obj) -> str:
 
     if bound_to:
         lines.append(f"{info.key} is bound to {bound_to}.")
-        if decision is not None and decision.node == bound_to:
+        if decision is None:
+            lines.append(
+                "The scheduler did not place it: it was created with spec.nodeName "
+                "already set (a static pod, or bound by someone else). Below is where "
+                "the scheduler would put it."
+            )
+        elif decision.node == bound_to:
             if decision.score is None:
                 lines.append(f"When it was scheduled only {bound_to} fit, so nothing was scored.")
             else:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from k8snb.api.labels import Selector
-from k8snb.scheduler.framework import NodeInfo, PodInfo
+from k8snb.scheduler.framework import EMPTY, NodeInfo, PodInfo
 
 __all__ = ["NodeArrays", "SchedulerCache", "zone_key"]
 
@@ -518,7 +518,8 @@ class SchedulerCache:
             # The binding of an assumed pod only adds spec.nodeName.
             if old.pod.get("spec") == pod.get("spec") or _only_bound(old.pod, pod):
                 p = copy.copy(old)
-                p.pod, p.labels, p.node_name = pod, meta.get("labels") or {}, node_name
+                p.pod, p.node_name = pod, node_name
+                p.labels = meta.get("labels") or EMPTY
                 p.terminating = meta.get("deletionTimestamp") is not None
             else:
                 p = PodInfo(pod)

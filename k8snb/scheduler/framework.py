@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -167,11 +169,19 @@ def pod_requests(spec: Mapping[str, Any], *, non_missing: bool = False) -> dict[
     return reqs
 
 
+@lru_cache(maxsize=1024)
 def normalized_image_name(name: str) -> str:
-    """``normalizedImageName`` in the ImageLocality plugin: add ``:latest`` when untagged."""
+    """``normalizedImageName`` in the ImageLocality plugin: add ``:latest`` when untagged.
+
+    Cached, so the pods of one template share the string.
+    """
     if name.rfind(":") <= name.rfind("/"):
         return name + ":latest"
     return name
+
+
+#: one shared, read-only empty mapping for absent fields (a cache holds a PodInfo per pod)
+EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +230,7 @@ class PodInfo:
         self.name: str = meta.get("name") or ""
         self.key = f"{self.namespace}/{self.name}"
         self.uid: str = meta.get("uid") or ""
-        self.labels: Mapping[str, str] = meta.get("labels") or {}
+        self.labels: Mapping[str, str] = meta.get("labels") or EMPTY
         self.priority: int = int(spec.get("priority") or 0)
         self.node_name: str = spec.get("nodeName") or ""
         self.terminating = meta.get("deletionTimestamp") is not None
@@ -229,7 +239,7 @@ class PodInfo:
         self.cpu = reqs.pop("cpu", 0)
         self.memory = reqs.pop("memory", 0)
         self.ephemeral = reqs.pop("ephemeral-storage", 0)
-        self.scalars: dict[str, int] = {k: v for k, v in reqs.items() if v}
+        self.scalars: Mapping[str, int] = {k: v for k, v in reqs.items() if v} if reqs else EMPTY
         nz = pod_requests(spec, non_missing=True)
         self.nz_cpu = nz.get("cpu", 0)
         self.nz_memory = nz.get("memory", 0)
@@ -240,10 +250,11 @@ class PodInfo:
                 if hp > 0:
                     ports.append((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP", hp))
         self.host_ports: tuple[tuple[str, str, int], ...] = tuple(ports)
-        self.tolerations: list[Mapping[str, Any]] = list(spec.get("tolerations") or ())
-        self.node_selector: Mapping[str, str] = spec.get("nodeSelector") or {}
-        self.affinity: Mapping[str, Any] = spec.get("affinity") or {}
-        self.spread_constraints: list[Mapping[str, Any]] = list(
+        # references into the manifest, not copies: a cache holds one PodInfo per pod
+        self.tolerations: Sequence[Mapping[str, Any]] = spec.get("tolerations") or ()
+        self.node_selector: Mapping[str, str] = spec.get("nodeSelector") or EMPTY
+        self.affinity: Mapping[str, Any] = spec.get("affinity") or EMPTY
+        self.spread_constraints: Sequence[Mapping[str, Any]] = (
             spec.get("topologySpreadConstraints") or ()
         )
         init = spec.get("initContainers") or ()
@@ -253,7 +264,7 @@ class PodInfo:
 
     @property
     def node_affinity(self) -> Mapping[str, Any]:
-        return self.affinity.get("nodeAffinity") or {}
+        return self.affinity.get("nodeAffinity") or EMPTY
 
     def __repr__(self) -> str:
         return f"PodInfo({self.key})"

@@ -117,6 +117,7 @@ class Scheduler:
         self.algorithm = Algorithm(self.profile, self.cache, cluster.rng)
         self.queue = SchedulingQueue(cluster.clock)
         self.decisions: dict[str, Decision] = {}
+        self._now_cache: tuple[float, str] = (-1.0, "")
         informers = cluster.informers
         self._owners = {}
         for kind, resource in (
@@ -223,6 +224,12 @@ class Scheduler:
 
     # ---- one scheduling cycle ------------------------------------------------------------
 
+    def _now(self) -> str:
+        """The clock as RFC 3339, one string per instant (decisions made together share it)."""
+        if self._now_cache[0] != self.clock.now:
+            self._now_cache = (self.clock.now, self.clock.rfc3339())
+        return self._now_cache[1]
+
     def _schedule_one(self, key: str) -> None:
         qp = self.queue.get(key)
         if qp is None:
@@ -262,7 +269,7 @@ class Scheduler:
                     tuple(sorted(err.reason_counts().items())),
                     err.message(),
                     qp.attempts,
-                    self.clock.rfc3339(),
+                    self._now(),
                 ),
             )
             return
@@ -273,7 +280,7 @@ class Scheduler:
                 str(err),
                 plugins=(),
                 decision=Decision(
-                    key, None, None, 0, 0, 0, 0, (), str(err), qp.attempts, self.clock.rfc3339()
+                    key, None, None, 0, 0, 0, 0, (), str(err), qp.attempts, self._now()
                 ),
             )
             return
@@ -301,7 +308,7 @@ class Scheduler:
             (),
             "",
             qp.attempts,
-            self.clock.rfc3339(),
+            self._now(),
         )
         self.api.record_event(
             bound, "Normal", "Scheduled", f"Successfully assigned {key} to {result.node}", COMPONENT

@@ -248,3 +248,20 @@ def test_decisions_are_compact() -> None:
     c.api.delete("pods", "p7", grace_period_seconds=0)
     c.run_pending()
     assert c.scheduler.last_decision("default", "p7") is None
+
+
+def test_why_says_what_is_not_modelled() -> None:
+    c = MiniCluster()
+    c.create(make_node("w"))
+    anti = {
+        "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {
+                    "labelSelector": {"matchLabels": {"app": "web"}},
+                    "topologyKey": "kubernetes.io/hostname",
+                }
+            ]
+        }
+    }
+    c.create(make_pod("web", labels={"app": "web"}, affinity=anti))
+    assert "InterPodAffinity plugin) is not modelled" in c.scheduler.why("web")

@@ -132,6 +132,23 @@ _HINTS = {
 }
 
 
+def _not_modelled(info: PodInfo) -> list[str]:
+    """Say so when the pod asks for something this model's scheduler does not check."""
+    notes = []
+    if info.affinity.get("podAffinity") or info.affinity.get("podAntiAffinity"):
+        notes.append(
+            "Note: podAffinity/podAntiAffinity (the InterPodAffinity plugin) is not "
+            "modelled here; a real scheduler would also apply it."
+        )
+    volumes = (info.pod.get("spec") or {}).get("volumes") or ()
+    if any("persistentVolumeClaim" in v for v in volumes):
+        notes.append(
+            "Note: volume binding (the VolumeBinding plugin) is not modelled here; a "
+            "real scheduler would also check the PersistentVolumeClaims."
+        )
+    return notes
+
+
 def why(scheduler: Scheduler, pod: Obj) -> str:
     """A short explanation: where the pod went and what decided it, or why nothing fits."""
     info, ev = _evaluate(scheduler, pod)
@@ -180,6 +197,7 @@ def why(scheduler: Scheduler, pod: Obj) -> str:
     else:
         lines.append(f"{info.key} is Pending and the scheduler has not tried it yet.")
 
+    lines.extend(_not_modelled(info))
     if not ev.feasible:
         if ev.pre_filter is not None:
             lines.append(f"Right now no node is even looked at: {ev.pre_filter.message}.")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from k8snb.scheduler.cache import SchedulerCache
+from k8snb.scheduler.cache import NodeArrays, SchedulerCache
 from k8snb.scheduler.framework import (
     Code,
     CycleState,
@@ -76,8 +76,8 @@ class _PreFilterOutcome:
 
 
 def _run_pre_filters(
-    profile: Profile, state: CycleState, pod: PodInfo, batch_arrays=None
-) -> _PreFilterOutcome:  # noqa: ANN001
+    profile: Profile, state: CycleState, pod: PodInfo, batch_arrays: NodeArrays | None = None
+) -> _PreFilterOutcome:
     """``RunPreFilterPlugins``: merge node restrictions, stop at the first rejection."""
     out = _PreFilterOutcome()
     for pl in profile.filter_plugins:

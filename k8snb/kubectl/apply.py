@@ -228,7 +228,7 @@ def _create_one(ctx: Context, obj: Obj, ns: str | None, source: str) -> None:
         from k8snb.kubectl import printers
 
         ctx.out.write(printers.to_yaml(created) if out == "yaml"
-                      else printers.to_json(created) + "\n")
+                      else printers.to_json(created))
         return
     ctx.print(f"{info.type_name}/{created['metadata']['name']} created{dry}")
 

@@ -109,7 +109,7 @@ def get(ctx: Context) -> None:
         if output == "yaml":
             ctx.out.write(printers.to_yaml(data))
         elif output == "json":
-            ctx.out.write(printers.to_json(data) + "\n")
+            ctx.out.write(printers.to_json(data))
         elif output.startswith("custom-columns"):
 
             try:

@@ -76,14 +76,16 @@ def explain(scheduler: Scheduler, pod: Obj) -> pd.DataFrame:
     data["fits"] = [v is None for v in ev.verdict]
     data["reason"] = ["" if v is None else v.message for v in ev.verdict]
     feasible_pos = {j: k for k, j in enumerate(ev.feasible)}
+    scores = []
     for plugin, weight in ev.weights.items():
         raw = ev.raw.get(plugin)
         norm = ev.normalized.get(plugin)
-        data[plugin + " "] = [
+        scores += [f"{plugin} raw", f"{plugin} x{weight}"]
+        data[scores[-2]] = [
             raw[feasible_pos[j]] if raw is not None and j in feasible_pos else None
             for j in range(len(ev.nodes))
         ]
-        data[f"{plugin} x{weight}"] = [
+        data[scores[-1]] = [
             norm[feasible_pos[j]] * weight if norm is not None and j in feasible_pos else None
             for j in range(len(ev.nodes))
         ]
@@ -95,12 +97,9 @@ def explain(scheduler: Scheduler, pod: Obj) -> pd.DataFrame:
     winners = _winners(ev, bound_to)
     data["winner"] = [n in winners for n in ev.nodes]
     df = pd.DataFrame(data, index=pd.Index(ev.nodes, name="node"))
-    for col in df.columns:
-        if col.endswith(" ") or col == "total" or " x" in col:
-            df[col] = df[col].astype("Int64")
-    # "<plugin> " (raw score) reads better without the trailing space that kept it apart
-    # from the filter column of the same plugin.
-    return df.rename(columns={c: c.rstrip() + " raw" for c in df.columns if c.endswith(" ")})
+    for col in [*scores, "total"]:
+        df[col] = df[col].astype("Int64")  # integers with <NA> where a node was not scored
+    return df
 
 
 def _fit_detail(pod: PodInfo, node: NodeInfo, reason: str) -> str:

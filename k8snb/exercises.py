@@ -87,7 +87,8 @@ class Check:
         border = "#34a853" if self.ok else "#f9ab00"
         body = "\n".join(html.escape(line) for line in self.lines())
         return (f'<pre style="background:{colour};border-left:4px solid {border};'
-                f'padding:8px 10px;font-size:12px;line-height:1.4;white-space:pre-wrap">'
+                f'padding:8px 10px;font-size:12px;line-height:1.4;white-space:pre-wrap;'
+                f'font-family:var(--jp-code-font-family,monospace)">'
                 f"{body}</pre>")
 
 

@@ -291,7 +291,12 @@ class Shell:
             child.exit()
 
     def with_redirs(self, redirs: list[Redir], body: Gen) -> Gen:
-        """Run ``body`` with this shell's streams redirected (restored afterwards)."""
+        """Run ``body`` with this shell's streams redirected (restored afterwards).
+
+        Only redirected streams are restored: ``read`` consumes stdin for the next command.
+        """
+        if not redirs:
+            return (yield from body)
         saved = self.ctx.stdin, self.ctx.stdout, self.ctx.stderr
         try:
             for r in redirs:

@@ -286,6 +286,8 @@ def cat(ctx: Context, argv: list[str]) -> int:
 def _mode_string(node: File | Dir) -> str:
     bits = "rwxrwxrwx"
     perm = "".join(b if node.mode & (1 << (8 - i)) else "-" for i, b in enumerate(bits))
+    if node.mode & 0o1000:  # sticky, as on /tmp
+        perm = perm[:-1] + ("t" if perm[-1] == "x" else "T")
     return ("d" if isinstance(node, Dir) else "-") + perm
 
 

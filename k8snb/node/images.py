@@ -56,6 +56,8 @@ def split_ref(image: str) -> tuple[str, str, str | None]:
     if "/" not in name or not ("." in first or ":" in first or first == "localhost"):
         name = "docker.io/" + (name if "/" in name else "library/" + name)
     name = name.replace("index.docker.io/", "docker.io/", 1)
+    if name.startswith("docker.io/") and name.count("/") == 1:
+        name = "docker.io/library/" + name[len("docker.io/"):]
     if name.startswith("k8s.gcr.io/"):  # the old registry now redirects to the new one
         name = "registry.k8s.io/" + name[len("k8s.gcr.io/"):]
     return name, tag or ("" if digest else "latest"), digest
@@ -69,6 +71,11 @@ def normalize(image: str) -> str:
 
 def _sha(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def manifest_digest(repository: str, tag: str) -> str:
+    """The (made-up, stable) manifest digest of ``repository:tag``."""
+    return _sha(f"{repository}:{tag}#manifest")
 
 
 @dataclass(frozen=True)
@@ -103,11 +110,11 @@ class Image:
 
     @property
     def id(self) -> str:
-        return _sha(self.ref + "#config")
+        return _sha(f"{self.spec.repository}:{self.tag}#config")
 
     @property
     def digest(self) -> str:
-        return _sha(self.ref + "#manifest")
+        return manifest_digest(self.spec.repository, self.tag)
 
     @property
     def repo_digest(self) -> str:
@@ -159,7 +166,9 @@ class Catalog:
                 f'failed to pull and unpack image "{ref}": failed to resolve reference "{ref}": '
                 "pull access denied, repository does not exist or may require authorization: "
                 "server message: insufficient_scope: authorization failed")
-        version = spec.tags.get(tag) if tag else next(iter(spec.tags.values()))
+        if digest and not tag:  # pinned by digest: find the tag that has it
+            tag = next((t for t in spec.tags if manifest_digest(repo, t) == digest), "")
+        version = spec.tags.get(tag)
         variant = None if version is None else Image(
             ref, spec, tag, version, spec.base, spec.size)
         if variant is not None and digest and digest != variant.digest:
@@ -285,6 +294,8 @@ CATALOG = Catalog([
               {"latest": "4.0.5", "4": "4.0.5", "3": "3.13.7", "management": "4.0.5",
                "3-management": "3.13.7"},
               95_000_000, "ubuntu", ("docker-entrypoint.sh",), ("rabbitmq-server",), (5672,),
+              (("PATH", "/opt/rabbitmq/sbin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+                        "/sbin:/bin"),),
               files={**_entry("rabbitmq-entrypoint"),
                      "/opt/rabbitmq/sbin/rabbitmq-server": exe("rabbitmq")},
               description="the RabbitMQ message broker"),

@@ -59,38 +59,29 @@ POD_TEMPLATE: dict[str, Any] = {
 
 
 class BareCluster:
-    """The API server, informers, clock and the scheduler: what ``--bare`` runs."""
+    """The API server, informers, clock and the scheduler: what ``--bare`` runs.
+
+    Driven by ``Cluster``'s own loop (``register_queue``, ``run_pending``, ``settle``).
+    """
 
     def __init__(self, seed: int = 0) -> None:
         from k8snb.api.server import APIServer
         from k8snb.clock import Clock, parse_time
+        from k8snb.cluster import Cluster
         from k8snb.controllers.informer import InformerFactory
         from k8snb.scheduler.scheduler import Scheduler
         from k8snb.store.etcd import Store
 
+        for name in ("register_queue", "run_pending", "_run_until", "settle"):
+            setattr(self, name, getattr(Cluster, name).__get__(self))
         self.rng = random.Random(seed)
         self.clock = Clock(parse_time("2026-01-05T09:00:00Z"))
         self.api = APIServer(Store(), self.clock, self.rng)
         self.informers = InformerFactory(self.api)
         self._queues: list = []
+        self._draining = False
         self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}})
         self.scheduler = Scheduler(self)  # type: ignore[arg-type]
-
-    def register_queue(self, queue: Any, reconcile: Any) -> None:
-        self._queues.append((queue, reconcile))
-
-    def run_pending(self) -> None:
-        progressed = True
-        while progressed:
-            progressed = False
-            for queue, reconcile in self._queues:
-                n = len(queue)
-                for _ in range(n):
-                    reconcile(queue.pop())
-                progressed = progressed or n > 0
-
-    def settle(self) -> None:
-        self.run_pending()
 
 
 def create(cluster: Any, template: dict[str, Any]) -> None:

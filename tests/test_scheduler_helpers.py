@@ -11,6 +11,7 @@ from typing import Any
 
 from k8snb.api.server import APIServer
 from k8snb.clock import Clock, parse_time
+from k8snb.cluster import Cluster
 from k8snb.controllers.informer import InformerFactory
 from k8snb.scheduler.cache import SchedulerCache
 from k8snb.scheduler.framework import PodInfo
@@ -95,7 +96,13 @@ def schedule(cache: SchedulerCache, pod: Obj, seed: int = 0) -> Any:
 
 
 class MiniCluster:
-    """API server + informers + clock + the scheduler, driven like ``Cluster`` drives them."""
+    """API server + informers + clock + the scheduler, driven by ``Cluster``'s own loop."""
+
+    register_queue = Cluster.register_queue
+    run_pending = Cluster.run_pending
+    _run_until = Cluster._run_until
+    advance = Cluster.advance
+    now = Cluster.now
 
     def __init__(self, seed: int = 0) -> None:
         from k8snb.scheduler.scheduler import Scheduler
@@ -106,29 +113,9 @@ class MiniCluster:
         self.api = APIServer(self.store, self.clock, self.rng)
         self.informers = InformerFactory(self.api)
         self._queues: list = []
+        self._draining = False
         self.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}})
         self.scheduler = Scheduler(self)  # type: ignore[arg-type]
-
-    def register_queue(self, queue: Any, reconcile: Any) -> None:
-        self._queues.append((queue, reconcile))
-
-    def run_pending(self) -> None:
-        progressed = True
-        while progressed:
-            progressed = False
-            for queue, reconcile in self._queues:
-                n = len(queue)
-                for _ in range(n):
-                    reconcile(queue.pop())
-                progressed = progressed or n > 0
-
-    def advance(self, seconds: float) -> None:
-        target = self.clock.now + seconds
-        self.run_pending()
-        while (timer := self.clock.pop_due(target)) is not None:
-            timer.fn()
-            self.run_pending()
-        self.clock.now = target
 
     def create(self, obj: Obj) -> Obj:
         out = self.api.create(obj)

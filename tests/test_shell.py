@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from test_runtime import PRELOADED, Node
 
-from k8snb.node.shell import _arith
+from k8snb.node.shell_expand import arithmetic
 from k8snb.node.shell_parse import ShellSyntaxError, While, parse
 
 
@@ -79,10 +79,10 @@ def test_environment_from_the_container(pods) -> None:
 
 
 def test_arithmetic() -> None:
-    assert _arith("1 + 2 * 3", lambda n: 0) == 7
-    assert _arith("7 / 2", lambda n: 0) == 3
-    assert _arith("-7 / 2", lambda n: 0) == -3
-    assert _arith("i < 3 && 1", lambda n: 2) == 1
+    assert arithmetic("1 + 2 * 3", lambda n: 0) == 7
+    assert arithmetic("7 / 2", lambda n: 0) == 3
+    assert arithmetic("-7 / 2", lambda n: 0) == -3
+    assert arithmetic("i < 3 && 1", lambda n: 2) == 1
 
 
 def test_loops_and_conditionals(pods) -> None:

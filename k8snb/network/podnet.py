@@ -119,8 +119,9 @@ class NetNamespace:
 
 
 class Endpoint(Protocol):
-    """What the network needs from a registered sandbox (or, later, a node)."""
+    """What the network needs from a registered sandbox (or the node itself)."""
 
+    id: str
     ip: str
     namespace: str
     netns: NetNamespace

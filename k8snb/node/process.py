@@ -19,6 +19,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
+from k8snb.network.podnet import Listener
 from k8snb.node.fs import File, FSError, MountedFS
 
 
@@ -269,8 +270,6 @@ class Context:
 
     def listen(self, port: int, handler: Any, program: str) -> None:
         """bind() + listen() on all addresses of the pod; raises AddressInUse."""
-        from k8snb.network.podnet import Listener
-
         self.sandbox.netns.listen(Listener(port, handler, program, self.host.name, self.pid,
                                            self.sandbox.id))
         self.ports.append(port)

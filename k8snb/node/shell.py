@@ -11,13 +11,8 @@ Three dialects differ only in their messages: ``ash`` (busybox, Alpine), ``dash`
 
 from __future__ import annotations
 
-import ast
 import copy
-import fnmatch
-import glob as _glob
-import operator
 import posixpath
-import re
 from collections.abc import Generator
 
 from k8snb.node.fs import ENOENT, FSError
@@ -30,10 +25,11 @@ from k8snb.node.process import (
     Sink,
     Wait,
     call,
-    drive,
     program,
     run_file,
 )
+from k8snb.node.shell_builtins import BUILTINS, builtin
+from k8snb.node.shell_expand import Expander, LoopControl, ShellExit
 from k8snb.node.shell_parse import (
     AndOr,
     For,
@@ -50,26 +46,12 @@ from k8snb.node.shell_parse import (
 )
 
 Gen = Generator[Wait, None, int]
-NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-PARAM = re.compile(rf"^(#)?({NAME}|[0-9]+|[?$#@*!])(?:(:?[-=+?])(.*))?$", re.S)
 ENDLESS = (["true"], [":"], ["/bin/true"], ["[", "1", "]"])
 
 
-class ShellExit(Exception):
-    def __init__(self, code: int) -> None:
-        self.code = code
-
-
-class LoopControl(Exception):
-    def __init__(self, kind: str, levels: int = 1) -> None:
-        self.kind, self.levels = kind, levels
-
-
-class Shell:
+class Shell(Expander):
     """One shell process: its variables, positional parameters and last exit status."""
 
-    BUILTINS = ("cd", "exit", "export", "unset", "set", "shift", "read", "exec", "trap",
-                "wait", "eval", ".", "source", "break", "continue", "command", "type")
     FORKLESS = ("echo", "printf", "test", "[", "true", "false", ":", "pwd", "kill")
 
     def __init__(self, ctx: Context, name: str = "sh", dialect: str = "ash",
@@ -270,8 +252,8 @@ class Shell:
 
     def command(self, argv: list[str], env: dict[str, str]) -> Gen:
         name = argv[0]
-        if name in self.BUILTINS:
-            return (yield from self.builtin(argv))
+        if name in BUILTINS:
+            return (yield from builtin(self, argv))
         if name in self.FORKLESS:
             ctx = copy.copy(self.ctx)
             ctx.env = env
@@ -356,384 +338,10 @@ class Shell:
             ctx.stdout = sink
         return True
 
-    # -- builtins ---------------------------------------------------------------------------
-    def builtin(self, argv: list[str]) -> Gen:
-        name, args = argv[0], argv[1:]
-        ctx = self.ctx
-        if name == "cd":
-            target = args[0] if args else self.vars.get("HOME", "/")
-            if target == "-":
-                target = self.vars.get("OLDPWD", ctx.cwd)
-            path = ctx.abspath(target)
-            if not ctx.fs.is_dir(path):
-                why = "Not a directory" if ctx.fs.exists(path) else ENOENT
-                self.error(f"cd: {target}: {why}" if self.dialect == "bash"
-                           else f"cd: can't cd to {target}" + (f": {why}" if self.dialect == "ash" else ""))
-                return 2 if self.dialect != "bash" else 1
-            self.set_var("OLDPWD", ctx.cwd)
-            ctx.cwd = path
-            self.set_var("PWD", path)
-            return 0
-        if name == "exit":
-            raise ShellExit(int(args[0]) & 255 if args and args[0].lstrip("-").isdigit()
-                            else self.status)
-        if name == "export":
-            for a in args:
-                if a == "-p":
-                    continue
-                key, eq, value = a.partition("=")
-                if eq:
-                    self.vars[key] = value
-                self.exported.add(key)
-                ctx.env[key] = self.vars.get(key, "")
-            if not args or args == ["-p"]:
-                for k in sorted(ctx.env):
-                    ctx.out(f"export {k}='{ctx.env[k]}'\n")
-            return 0
-        if name == "unset":
-            for a in args:
-                self.vars.pop(a, None)
-                ctx.env.pop(a, None)
-                self.exported.discard(a)
-            return 0
-        if name == "set":
-            for a in args:
-                if a in ("-e", "+e"):
-                    self.errexit = a == "-e"
-            if "--" in args:
-                self.args = args[args.index("--") + 1:]
-            return 0
-        if name == "shift":
-            n = int(args[0]) if args else 1
-            if n > len(self.args):
-                return 1
-            self.args = self.args[n:]
-            return 0
-        if name == "read":
-            data = ctx.stdin or ""
-            if not data:
-                return 1
-            line, _, rest = data.partition("\n")
-            ctx.stdin = rest
-            names = [a for a in args if not a.startswith("-")] or ["REPLY"]
-            fields = line.split(None, len(names) - 1)
-            for i, n in enumerate(names):
-                self.set_var(n, fields[i] if i < len(fields) else "")
-            return 0
-        if name == "exec":
-            if not args:
-                return 0
-            ctx.entry.command = " ".join(args)
-            path = ctx.which(args[0])
-            if path is None:
-                self.not_found(args[0])
-                raise ShellExit(127)
-            raise ShellExit((yield from run_file(ctx, path, args)))
-        if name == "trap":
-            return self.trap(args)
-        if name == "wait":
-            while any(ctx.host.pidns.procs.get(j.pid) is j.entry for j in self.jobs):
-                yield Wait(1, ctx.looping > 0)
-            return 0
-        if name in ("eval", ".", "source"):
-            if name == "eval":
-                src = " ".join(args)
-            else:
-                try:
-                    src = ctx.fs.read(ctx.abspath(args[0]))
-                except (FSError, IndexError):
-                    self.error(f"{name}: can't open '{args[0] if args else ''}'")
-                    return 2
-            return (yield from self.exec_node(parse(src)))
-        if name in ("break", "continue"):
-            raise LoopControl(name, int(args[0]) if args else 1)
-        if name in ("command", "type"):
-            names = [a for a in args if not a.startswith("-")]
-            status = 0
-            for n in names:
-                path = None if n in self.BUILTINS + self.FORKLESS else ctx.which(n)
-                known = path or n in self.BUILTINS + self.FORKLESS
-                if not known:
-                    status = 1
-                    if name == "type":
-                        ctx.out(f"{n}: not found\n")
-                elif name == "command":
-                    ctx.out(f"{path or n}\n")
-                else:
-                    ctx.out(f"{n} is {path}\n" if path else f"{n} is a shell builtin\n")
-            if name == "command" and "-v" not in args and names:
-                return (yield from self.command(names, dict(ctx.env)))
-            return status
-        return 0  # pragma: no cover
-
-    def trap(self, args: list[str]) -> int:
-        """``trap 'commands' TERM``: run the commands when the signal arrives, then go on."""
-        if len(args) < 2:
-            return 0
-        action, signals = args[0], args[1:]
-        for sig in signals:
-            sig = sig.upper().removeprefix("SIG")
-            if sig in ("0", "EXIT"):
-                continue
-            if action == "-":
-                self.ctx.signal_handlers.pop(sig, None)
-                continue
-
-            def handler(_sig: str, action: str = action) -> int | None:
-                try:
-                    drive(self.exec_node(parse(action)))
-                except ShellExit as e:
-                    return e.code
-                return None
-
-            self.ctx.signal_handlers[sig] = handler
-        return 0
-
-    # -- expansion --------------------------------------------------------------------------
-    def expand(self, raw: str) -> Generator[Wait, None, list[str]]:
-        """Full word expansion: parameters, $(...), $((...)), field splitting, globbing."""
-        pieces = yield from self.pieces(raw)
-        fields: list[list[tuple[str, bool]]] = []
-        cur: list[tuple[str, bool]] = []
-        have = False
-        for text, quoted in pieces:
-            if quoted:
-                cur.append((text, True))
-                have = True
-                continue
-            for k, part in enumerate(re.split(r"[ \t\n]+", text)):
-                if k > 0 and (have or cur):
-                    fields.append(cur)
-                    cur, have = [], False
-                if part:
-                    cur.append((part, False))
-        if have or cur:
-            fields.append(cur)
-        words: list[str] = []
-        for f in fields:
-            word = "".join(t for t, _ in f)
-            if any(not q and _glob.has_magic(t) for t, q in f):
-                pattern = "".join(t if not q else _glob.escape(t) for t, q in f)
-                matches = self.glob(pattern)
-                words += matches or [word]
-            else:
-                words.append(word)
-        return words
-
-    def expand_one(self, raw: str) -> Generator[Wait, None, str]:
-        """Expansion without splitting or globbing (assignments, redirection targets)."""
-        pieces = yield from self.pieces(raw)
-        return "".join(t for t, _ in pieces)
-
-    def pieces(self, s: str, in_dq: bool = False) -> Generator[Wait, None, list[tuple[str, bool]]]:
-        out: list[tuple[str, bool]] = []
-        i = 0
-        if not in_dq and (s == "~" or s.startswith("~/")):
-            out.append((self.vars.get("HOME", "/"), True))
-            i = 1
-        while i < len(s):
-            c = s[i]
-            if c == "\\":
-                nxt = s[i + 1:i + 2]
-                if in_dq and nxt not in ('$', '`', '"', "\\", "\n"):
-                    out.append(("\\", True))
-                    i += 1
-                else:
-                    out.append((nxt, True))
-                    i += 2
-            elif c == "'" and not in_dq:
-                j = s.index("'", i + 1)
-                out.append((s[i + 1:j], True))
-                i = j + 1
-            elif c == '"' and not in_dq:
-                j = _dq_end(s, i + 1)
-                inner = yield from self.pieces(s[i + 1:j - 1], in_dq=True)
-                out.append(("".join(t for t, _ in inner), True))
-                i = j
-            elif c == "$":
-                text, i = yield from self.dollar(s, i)
-                out.append((text, in_dq))
-            elif c == "`":
-                j = s.index("`", i + 1)
-                out.append(((yield from self.substitute(s[i + 1:j])), in_dq))
-                i = j + 1
-            else:
-                out.append((c, in_dq))
-                i += 1
-        return out
-
-    def dollar(self, s: str, i: int) -> Generator[Wait, None, tuple[str, int]]:
-        """Expand the ``$...`` at ``s[i]``: (text, index after it)."""
-        if s.startswith("$((", i):
-            j = _match_paren(s, i + 1)
-            inner = yield from self.expand_one(s[i + 3:j - 2])
-            return str(self.arith(inner)), j
-        if s.startswith("$(", i):
-            j = _match_paren(s, i + 1)
-            return (yield from self.substitute(s[i + 2:j - 1])), j
-        if s.startswith("${", i):
-            j = s.index("}", i)
-            return (yield from self.param_expr(s[i + 2:j])), j + 1
-        m = re.match(rf"{NAME}|[0-9]|[?$#@*!]", s[i + 1:])
-        if not m:
-            return "$", i + 1
-        return self.param(m.group(0)) or "", i + 1 + m.end()
-
-    def param(self, name: str) -> str | None:
-        ctx = self.ctx
-        special = {"?": str(self.status), "$": str(ctx.pid), "#": str(len(self.args)),
-                   "@": " ".join(self.args), "*": " ".join(self.args), "!": str(self.jobs[-1].pid) if self.jobs else "",
-                   "0": self.arg0}
-        if name in special:
-            return special[name]
-        if name.isdigit():
-            n = int(name)
-            return self.args[n - 1] if 0 < n <= len(self.args) else ""
-        if name == "RANDOM":
-            return str(ctx.host.rng.randrange(32768))
-        if name == "PWD":
-            return ctx.cwd
-        return self.vars.get(name)
-
-    def param_expr(self, expr: str) -> Generator[Wait, None, str]:
-        m = PARAM.match(expr)
-        if not m:
-            self.error("syntax error: bad substitution")
-            raise ShellExit(2)
-        length, name, op, word = m.groups()
-        value = self.param(name)
-        if length:
-            return str(len(value or ""))
-        if not op:
-            return value or ""
-        unset = value is None or (op.startswith(":") and value == "")
-        kind = op[-1]
-        if kind == "-":
-            return (yield from self.expand_one(word)) if unset else value or ""
-        if kind == "=":
-            if unset:
-                self.set_var(name, (yield from self.expand_one(word)))
-            return self.vars.get(name, "")
-        if kind == "+":
-            return "" if unset else (yield from self.expand_one(word))
-        if unset:  # "?"
-            self.error(f"{name}: {(yield from self.expand_one(word)) or 'parameter not set'}")
-            raise ShellExit(1)
-        return value or ""
-
-    def substitute(self, src: str) -> Generator[Wait, None, str]:
-        """``$(commands)``: their output, trailing newlines removed."""
-        buf = BufferSink()
-        sub = self.fork(stdout=buf)
-        try:
-            tree = parse(src)
-        except ShellSyntaxError as e:
-            self.error(f"syntax error: {e}")
-            return ""
-        self.status = yield from sub.run_tree(tree)
-        sub.ctx.exit()
-        return buf.text.rstrip("\n")
-
-    def arith(self, expr: str) -> int:
-        try:
-            return _arith(expr, lambda n: int(self.vars.get(n) or 0))
-        except ZeroDivisionError:
-            self.error("divide by zero")
-            raise ShellExit(2) from None
-        except (SyntaxError, ValueError, TypeError):
-            self.error("arithmetic syntax error" if self.dialect == "ash"
-                       else f"Illegal number: {expr}" if self.dialect == "dash"
-                       else f"{expr}: syntax error in expression")
-            raise ShellExit(2) from None
-
-    def glob(self, pattern: str) -> list[str]:
-        fs = self.ctx.fs
-        absolute = pattern.startswith("/")
-        found = [""]
-        for part in [p for p in pattern.split("/") if p]:
-            nxt = []
-            for base in found:
-                here = ("/" + base) if absolute else self.ctx.abspath(base or ".")
-                if _glob.has_magic(part):
-                    try:
-                        names = fs.listdir(here)
-                    except FSError:
-                        continue
-                    nxt += [posixpath.join(base, n) for n in names
-                            if fnmatch.fnmatchcase(n, part)
-                            and (not n.startswith(".") or part.startswith("."))]
-                else:
-                    candidate = posixpath.join(base, part)
-                    path = ("/" + candidate) if absolute else self.ctx.abspath(candidate)
-                    if fs.exists(path):
-                        nxt.append(candidate)
-            found = nxt
-        return sorted(("/" + f) if absolute else f for f in found)
-
-
 def _returns(value: int) -> Gen:
     """A generator that sleeps never and returns ``value``."""
     return value
     yield  # pragma: no cover
-
-
-def _dq_end(s: str, i: int) -> int:
-    while i < len(s):
-        if s[i] == "\\":
-            i += 2
-        elif s[i] == '"':
-            return i + 1
-        elif s.startswith("$(", i):
-            i = _match_paren(s, i + 1)
-        else:
-            i += 1
-    return len(s)
-
-
-def _match_paren(s: str, i: int) -> int:
-    from k8snb.node.shell_parse import _skip_parens
-
-    return _skip_parens(s, i)
-
-
-_BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-        ast.Mod: lambda a, b: a - b * int(a / b), ast.Div: lambda a, b: int(a / b),
-        ast.FloorDiv: lambda a, b: int(a / b), ast.Pow: operator.pow,
-        ast.BitAnd: operator.and_, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
-        ast.LShift: operator.lshift, ast.RShift: operator.rshift}
-_CMP = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
-        ast.Eq: operator.eq, ast.NotEq: operator.ne}
-
-
-def _arith(expr: str, lookup) -> int:
-    """Integer arithmetic as in ``$((i + 1))``: + - * / % ** comparisons && || !."""
-    text = expr.replace("&&", " and ").replace("||", " or ")
-    text = re.sub(r"!(?!=)", " not ", text)
-    text = re.sub(r"(?<![<>=!])/(?!/)", "//", text)
-
-    def ev(n: ast.AST) -> int:
-        if isinstance(n, ast.Expression):
-            return ev(n.body)
-        if isinstance(n, ast.Constant) and isinstance(n.value, int):
-            return n.value
-        if isinstance(n, ast.Name):
-            return lookup(n.id)
-        if isinstance(n, ast.BinOp) and type(n.op) in _BIN:
-            a, b = ev(n.left), ev(n.right)
-            if isinstance(n.op, ast.Mod | ast.Div | ast.FloorDiv) and b == 0:
-                raise ZeroDivisionError
-            return int(_BIN[type(n.op)](a, b))
-        if isinstance(n, ast.UnaryOp):
-            v = ev(n.operand)
-            return {ast.USub: -v, ast.UAdd: v, ast.Not: int(not v), ast.Invert: ~v}[type(n.op)]
-        if isinstance(n, ast.Compare) and len(n.ops) == 1 and type(n.ops[0]) in _CMP:
-            return int(_CMP[type(n.ops[0])](ev(n.left), ev(n.comparators[0])))
-        if isinstance(n, ast.BoolOp):
-            vals = [ev(v) for v in n.values]
-            return int(all(vals) if isinstance(n.op, ast.And) else any(vals))
-        raise SyntaxError(expr)
-
-    return ev(ast.parse(text.strip() or "0", mode="eval"))
 
 
 # -- the sh / bash programs ---------------------------------------------------------------------

@@ -39,13 +39,13 @@ def _skip_quote(src: str, i: int, quote: str) -> int:
         if c == quote:
             return i + 1
         if quote == '"' and src.startswith("$(", i):
-            i = _skip_parens(src, i + 1)
+            i = skip_parens(src, i + 1)
             continue
         i += 1
     raise ShellSyntaxError("unterminated quoted string")
 
 
-def _skip_parens(src: str, i: int) -> int:
+def skip_parens(src: str, i: int) -> int:
     """Index just past the ``)`` matching the ``(`` at ``i``."""
     depth = 0
     while i < len(src):
@@ -76,7 +76,7 @@ def _scan_word(src: str, i: int) -> int:
         elif c in "'\"`":
             i = _skip_quote(src, i + 1, c)
         elif src.startswith("$(", i):
-            i = _skip_parens(src, i + 1)
+            i = skip_parens(src, i + 1)
         elif src.startswith("${", i):
             end = src.find("}", i)
             if end < 0:

@@ -265,3 +265,29 @@ def test_why_says_what_is_not_modelled() -> None:
     }
     c.create(make_pod("web", labels={"app": "web"}, affinity=anti))
     assert "InterPodAffinity plugin) is not modelled" in c.scheduler.why("web")
+
+
+def test_default_spreading_follows_the_pods_service() -> None:
+    """Without constraints of its own, a pod of a Service is spread from its siblings."""
+
+    def place(with_service: bool) -> str:
+        c = MiniCluster()
+        c.create(make_node("n1"))
+        c.create(make_node("n2"))
+        for i in range(2):
+            c.create(make_pod(f"web{i}", node_name="n1", labels={"app": "web"}))
+            c.create(make_pod(f"other{i}", cpu="1", node_name="n2"))
+        if with_service:
+            c.create(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Service",
+                    "metadata": {"name": "web"},
+                    "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
+                }
+            )
+        c.create(make_pod("web2", labels={"app": "web"}))
+        return c.pod("web2")["spec"]["nodeName"]
+
+    assert place(with_service=False) == "n1"  # the emptier node, by requests
+    assert place(with_service=True) == "n2"  # away from the other web pods

@@ -130,6 +130,10 @@ class Scheduler:
                 self._owners[kind] = informers.informer(resource)
             except StatusError:
                 pass  # that API is not served (yet): no default spreading by it
+        if "Service" in self._owners:
+            self._owners["Service"].add_index(
+                "namespace", lambda svc: [svc["metadata"].get("namespace", "")]
+            )
         self.pod_informer = informers.informer("pods")
         self.node_informer = informers.informer("nodes")
         self.node_informer.add_handler(
@@ -200,7 +204,7 @@ class Scheduler:
         merged: dict[str, str] = {}
         services = self._owners.get("Service")
         if services is not None:
-            for svc in services.list(pod.namespace):
+            for svc in services.by_index("namespace", pod.namespace):
                 sel = (svc.get("spec") or {}).get("selector")
                 if sel is not None and all(pod.labels.get(k) == v for k, v in sel.items()):
                     merged.update(sel)

@@ -468,6 +468,23 @@ def test_stopping_the_sandbox_kills_containers_and_frees_the_ip(node: Node) -> N
         node.rt.sandbox(sb)
 
 
+def test_host_network_pods_share_the_nodes_namespace(node: Node) -> None:
+    node.pull("nginx")
+    a = node.rt.run_pod_sandbox("ua", "a", "default", "a", "10.0.0.4", False, {},
+                                host_network=True)
+    node.start(a, NGINX)
+    b = node.rt.run_pod_sandbox("ub", "b", "default", "b", "10.0.0.4", False, {},
+                                host_network=True)
+    node.start(b, busybox("shell"))
+    assert node.sh(b, "shell", "hostname") == "node-1\n"
+    assert "Welcome to nginx!" in node.sh(b, "shell", "wget -qO- localhost")
+    client = node.pod("client", busybox("c"))
+    assert "Welcome to nginx!" in node.sh(client, "c", "wget -qO- 10.0.0.4")
+    node.rt.stop_pod_sandbox(b)
+    assert node.net.sandbox_at("10.0.0.4") is not None  # the node keeps its address
+    assert 80 in node.rt.sandbox(a).netns.listeners
+
+
 # -- images on the node -------------------------------------------------------------------------
 def test_pulls_take_time_and_are_shared() -> None:
     node = Node(preloaded=(PAUSE_IMAGE,))

@@ -112,6 +112,23 @@ def test_pipes_and_redirections(pods) -> None:
     assert out(pods, "printf 'b\\na\\nb\\n' | sort | uniq -c") == "      1 a\n      2 b\n"
 
 
+def test_bad_arguments_are_messages_not_tracebacks(pods) -> None:
+    assert sh(pods, "head -n x /etc/passwd") == ("", "head: invalid number 'x'\n", 1)
+    assert sh(pods, "grep '(' /etc/passwd")[1:] == (
+        "grep: bad regex '(': missing ), unterminated subpattern\n", 2)
+    assert sh(pods, "wget http://a:b/") == ("", "wget: bad address 'a:b'\n", 1)
+    assert sh(pods, "exit abc") == ("", "sh: exit: Illegal number: abc\n", 2)
+    assert sh(pods, "eval 'echo ('") == ("", 'sh: syntax error: unexpected "("\n', 2)
+    assert sh(pods, "echo $((1/0))") == ("", "sh: divide by zero\n", 2)
+    assert sh(pods, "mkdir /; echo > /") == ("", "mkdir: can't create directory '/': File exists\n"
+                                            "sh: can't create /: Is a directory\n", 1)
+
+
+def test_exec_redirects_the_rest_of_the_script(pods) -> None:
+    assert sh(pods, "exec > /tmp/all; echo a; echo b; cat /tmp/all >&2") == ("", "a\nb\n", 0)
+    assert out(pods, "x=$(exit 3); echo $?; y=1; echo $?") == "3\n0\n"
+
+
 def test_read_and_stdin(pods) -> None:
     assert sh(pods, "read a b; echo $b-$a", stdin="one two\n") == ("two-one\n", "", 0)
     node, sb = pods

@@ -10,7 +10,7 @@ import time
 from collections.abc import Generator
 
 from k8snb.node.fs import EISDIR, ENOENT, Dir, File, FSError
-from k8snb.node.process import FOREVER, Context, Wait, program
+from k8snb.node.process import FOREVER, Context, Wait, number, program
 
 
 def fail(ctx: Context, cmd: str, verb: str, path: str, err: FSError | str) -> int:
@@ -229,9 +229,9 @@ def head_tail(ctx: Context, argv: list[str]) -> Generator[Wait, None, int]:
     while args:
         a = args.pop(0)
         if a == "-n" and args:
-            n = int(args.pop(0).lstrip("+"))
+            n = number(args.pop(0).lstrip("+"))
         elif re.fullmatch(r"-n?\d+", a):
-            n = int(a.lstrip("-n"))
+            n = number(a.lstrip("-n"))
         elif a in ("-f", "-F"):
             follow = True
         else:
@@ -271,7 +271,11 @@ def grep(ctx: Context, argv: list[str]) -> int:
         pattern = pattern.replace(r"\|", "|").replace(r"\(", "(").replace(r"\)", ")")
     if "w" in opts:
         pattern = rf"\b(?:{pattern})\b"
-    rx = re.compile(pattern, re.I if "i" in opts else 0)
+    try:
+        rx = re.compile(pattern, re.I if "i" in opts else 0)
+    except re.error as e:
+        ctx.err(f"grep: bad regex '{args[0]}': {e.msg}\n")
+        return 2
     inputs, status = read_inputs(ctx, "grep", files)
     found = 0
     for name, text in inputs:

@@ -265,6 +265,8 @@ class MountedFS:
             m.node.data = (m.node.data if append else "") + data
             m.node.mtime = self._now()
             return
+        if self.is_dir(path):
+            raise FSError(EISDIR, path)
         self._own(path)
         parent, name = self._parent(path)
         node = parent.entries.get(name)
@@ -294,10 +296,10 @@ class MountedFS:
                 elif not self.is_dir(sub):
                     raise FSError(ENOTDIR, sub)
             return
+        if self.exists(path):
+            raise FSError(EEXIST, path)
         self._own(path)
         parent, name = self._parent(path)
-        if name in parent.entries:
-            raise FSError(EEXIST, path)
         parent.entries[name] = Dir(mtime=self._now())
 
     def remove(self, path: str, recursive: bool = False) -> None:

@@ -20,7 +20,7 @@ from k8snb.network.podnet import (
     is_ip,
 )
 from k8snb.node.fs import FSError
-from k8snb.node.process import Context, Wait, program
+from k8snb.node.process import Context, Wait, number, program
 
 CONNECT_TIMEOUT = 10.0  # seconds a SYN to nowhere takes to give up (simulated)
 
@@ -28,7 +28,10 @@ CONNECT_TIMEOUT = 10.0  # seconds a SYN to nowhere takes to give up (simulated)
 def split_url(url: str) -> tuple[str, int, str]:
     """``http://web:8080/x?y=1`` -> ("web", 8080, "/x?y=1"); the scheme may be left out."""
     parts = urlsplit(url if "://" in url else "http://" + url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise ValueError(f"bad address '{parts.netloc}'") from None
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.hostname or "", port, path
 
@@ -46,7 +49,7 @@ def wget(ctx: Context, argv: list[str]) -> Generator[Wait, None, int]:
     while args:
         a = args.pop(0)
         if a.startswith("--timeout="):
-            timeout = float(a.split("=", 1)[1])
+            timeout = number(a.split("=", 1)[1], float)
         elif a == "--spider":
             spider = True
         elif a.startswith("--"):
@@ -61,7 +64,7 @@ def wget(ctx: Context, argv: list[str]) -> Generator[Wait, None, int]:
                     if c == "O":
                         out_file = value
                     elif c == "T":
-                        timeout = float(value)
+                        timeout = number(value, float)
                     else:
                         agent = value
                     break
@@ -133,7 +136,7 @@ def curl(ctx: Context, argv: list[str]) -> Generator[Wait, None, int]:
         if a in ("-o", "--output") and args:
             out_file = args.pop(0)
         elif a in ("-m", "--max-time", "--connect-timeout") and args:
-            timeout = float(args.pop(0))
+            timeout = number(args.pop(0), float)
         elif a.startswith("--"):
             silent = silent or a == "--silent"
             head = head or a == "--head"
@@ -222,9 +225,9 @@ def ping(ctx: Context, argv: list[str]) -> Generator[Wait, None, int]:
     while args:
         a = args.pop(0)
         if a == "-c" and args:
-            count = int(args.pop(0))
+            count = number(args.pop(0))
         elif re.fullmatch(r"-c\d+", a):
-            count = int(a[2:])
+            count = number(a[2:])
         elif not a.startswith("-"):
             hosts.append(a)
     if not hosts:

@@ -286,11 +286,26 @@ class Context:
 
 
 # -- running programs ---------------------------------------------------------------------------
+def number(text: str, kind: type = int) -> Any:
+    """Parse a command-line number; a ValueError carries busybox's wording."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise ValueError(f"invalid number '{text}'") from None
+
+
 def call(ctx: Context, fn: Program, argv: list[str]) -> Generator[Wait, None, int]:
-    """Run a program function, whether it sleeps (a generator) or not."""
-    res = fn(ctx, argv)
-    if inspect.isgenerator(res):
-        res = yield from res
+    """Run a program function, whether it sleeps (a generator) or not.
+
+    A ValueError from its argument parsing is the program's error message (exit code 1).
+    """
+    try:
+        res = fn(ctx, argv)
+        if inspect.isgenerator(res):
+            res = yield from res
+    except ValueError as e:
+        ctx.err(f"{posixpath.basename(argv[0])}: {e}\n")
+        return 1
     return int(res or 0)
 
 

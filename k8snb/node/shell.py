@@ -63,6 +63,7 @@ class Shell(Expander):
         self.exported: set[str] = set(ctx.env)
         self.args = list(args or [])
         self.status = 0
+        self.subst_status = 0  # exit status of the last $(...) of the current command
         self.errexit = False
         self.line = 1
         self.jobs: list[Context] = []  # background processes started with &
@@ -236,16 +237,22 @@ class Shell(Expander):
     # -- simple commands --------------------------------------------------------------------
     def exec_simple(self, node: Simple) -> Gen:
         self.line = node.line
+        self.subst_status = 0
         argv: list[str] = []
         for w in node.words:
             argv += yield from self.expand(w)
         values = []
         for name, raw in node.assigns:
             values.append((name, (yield from self.expand_one(raw))))
-        if not argv:
+        if not argv:  # assignments only: the status is that of the last $(...)
             for name, value in values:
                 self.set_var(name, value)
-            return (yield from self.with_redirs(node.redirs, _returns(0)))
+            return (yield from self.with_redirs(node.redirs, _returns(self.subst_status)))
+        if argv == ["exec"]:  # `exec >file`: the redirections stay for the rest of the shell
+            for r in node.redirs:
+                if not self.redirect(r, (yield from self.expand_one(r.target))):
+                    return 1
+            return 0
         env = dict(self.ctx.env)
         env.update(values)
         return (yield from self.with_redirs(node.redirs, self.command(argv, env)))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from k8snb.node.fs import ENOENT, FSError
 from k8snb.node.process import Wait, drive, run_file
 from k8snb.node.shell_expand import LoopControl, ShellExit
-from k8snb.node.shell_parse import parse
+from k8snb.node.shell_parse import ShellSyntaxError, parse
 
 if TYPE_CHECKING:
     from k8snb.node.shell import Shell
@@ -39,8 +39,11 @@ def builtin(self: Shell, argv: list[str]) -> Gen:
         self.set_var("PWD", path)
         return 0
     if name == "exit":
-        raise ShellExit(int(args[0]) & 255 if args and args[0].lstrip("-").isdigit()
-                        else self.status)
+        if args and not args[0].lstrip("-").isdigit():
+            self.error(f"exit: Illegal number: {args[0]}" if self.dialect != "bash"
+                       else f"exit: {args[0]}: numeric argument required")
+            raise ShellExit(2)
+        raise ShellExit(int(args[0]) & 255 if args else self.status)
     if name == "export":
         for a in args:
             if a == "-p":
@@ -108,7 +111,12 @@ def builtin(self: Shell, argv: list[str]) -> Gen:
             except (FSError, IndexError):
                 self.error(f"{name}: can't open '{args[0] if args else ''}'")
                 return 2
-        return (yield from self.exec_node(parse(src)))
+        try:
+            tree = parse(src)
+        except ShellSyntaxError as e:
+            self.error(f"syntax error: {e}")
+            return 2
+        return (yield from self.exec_node(tree))
     if name in ("break", "continue"):
         raise LoopControl(name, int(args[0]) if args else 1)
     if name in ("command", "type"):

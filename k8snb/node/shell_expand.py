@@ -41,6 +41,7 @@ class Expander:
     vars: dict[str, str]
     args: list[str]
     status: int
+    subst_status: int
     jobs: list[Any]
     arg0: str
 
@@ -177,14 +178,14 @@ class Expander:
 
     def substitute(self, src: str) -> Generator[Wait, None, str]:
         """``$(commands)``: their output, trailing newlines removed."""
-        buf = BufferSink()
-        sub = self.fork(stdout=buf)
         try:
             tree = parse(src)
         except ShellSyntaxError as e:
             self.error(f"syntax error: {e}")
             return ""
-        self.status = yield from sub.run_tree(tree)
+        buf = BufferSink()
+        sub = self.fork(stdout=buf)
+        self.subst_status = yield from sub.run_tree(tree)
         sub.ctx.exit()
         return buf.text.rstrip("\n")
 

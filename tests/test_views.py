@@ -414,3 +414,13 @@ def test_live_scheduling_frame(live) -> None:
     df = scheduling_frame(live, "huge")
     assert len(df) >= 4 or len(df.columns) >= 4
     assert any("worker1" in str(x) for x in [*df.index, *df.columns, *df.to_numpy().ravel()])
+
+
+def test_terminating_pod_is_grey() -> None:
+    c = StateCluster()
+    c.node(CP, control_plane=True)
+    c.node("worker1")
+    c.pod("leaving", "worker1")
+    c.api.delete("pods", "leaving", "default")  # graceful: stays, with a deletionTimestamp
+    cell = pod_cell(cluster_dot(c), "leaving")
+    assert "Terminating" in cell and f'BGCOLOR="{STATUS_COLOURS["terminating"][0]}"' in cell

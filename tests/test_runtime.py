@@ -387,6 +387,7 @@ def test_exec_into_an_image_without_a_shell(node: Node) -> None:
     assert res.exit_code == 126
     assert res.error == ('OCI runtime exec failed: exec failed: unable to start container '
                          'process: exec: "sh": executable file not found in $PATH: unknown')
+    assert res.stderr == res.error + "\n"
     assert node.rt.exec(sb, "nope", ["ls"]).error == 'container not found ("nope")'
 
 
@@ -495,6 +496,7 @@ def test_pulls_take_time_and_are_shared() -> None:
     assert node.rt.pull_image("nginx:latest").duration == 2.38  # joins the ongoing pull
     node.clock.advance(2.38)
     assert node.rt.has_image("docker.io/library/nginx")
+    assert node.rt.pull_image("nginx").duration == 0.5  # present: only the manifest is checked
     assert node.rt.images() == [("docker.io/library/nginx:latest", 72_000_000),
                                 ("registry.k8s.io/pause:3.10", 320_000)]
     bad = node.rt.pull_image("ngnix")

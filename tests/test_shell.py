@@ -90,6 +90,9 @@ def test_loops_and_conditionals(pods) -> None:
     assert out(pods, "i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo $i; done") == "1\n2\n3\n"
     assert out(pods, "until [ -f /tmp/flag ]; do touch /tmp/flag; echo made; done") == "made\n"
     assert out(pods, "for i in 1 2 3 4; do [ $i = 3 ] && break; echo $i; done") == "1\n2\n"
+    assert out(pods, "for i in 1 2 3; do [ $i = 2 ] && continue; echo $i; done") == "1\n3\n"
+    assert out(pods, "for a in 1 2; do for b in x y; do break 2; done; echo no; done; echo end") \
+        == "end\n"
     assert out(pods, "if [ -d /etc ]; then echo dir; elif true; then echo no; else echo x; fi") == (
         "dir\n")
     assert out(pods, "if false; then :; elif [ 1 -eq 1 ]; then echo elif; fi") == "elif\n"

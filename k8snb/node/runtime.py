@@ -34,7 +34,15 @@ from k8snb.node import (  # noqa: F401  (importing them registers their programs
     shell_applets,
 )
 from k8snb.node.fs import Dir, File, FSError, Mount, MountedFS, Volume
-from k8snb.node.images import CATALOG, PAUSE_IMAGE, Catalog, Image, InvalidImageName, normalize
+from k8snb.node.images import (
+    CATALOG,
+    PAUSE_IMAGE,
+    PULL_LATENCY,
+    Catalog,
+    Image,
+    InvalidImageName,
+    normalize,
+)
 from k8snb.node.process import (
     BufferSink,
     Context,
@@ -132,9 +140,9 @@ class ContainerRuntime:
         except LookupError as e:
             return PullResult(False, image, error=str(e.args[0]), reason="ErrImagePull")
         now = self.clock.now
-        if ref in self._images:
+        if ref in self._images:  # join a pull in progress, or only check the manifest again
             found, ready = self._images[ref]
-            duration = max(0.0, ready - now)
+            duration = ready - now if ready > now else PULL_LATENCY
         else:
             duration = found.pull_duration
             self._images[ref] = (found, now + duration)
@@ -421,11 +429,12 @@ class ContainerRuntime:
         entry = c.pidns.spawn(" ".join(argv), c.name, c.user, self.clock.now)
         ctx = Context(c, entry, dict(c.env), c.workdir, stdin, out, err)
         path = ctx.which(argv[0]) if argv else None
-        if path is None:
+        if path is None:  # kubectl shows this on stderr, then "command terminated with exit code"
             ctx.exit()
-            return ExecResult("", "", 126, error=(
-                "OCI runtime exec failed: exec failed: unable to start container process: "
-                f'exec: "{argv[0] if argv else ""}": executable file not found in $PATH: unknown'))
+            error = ("OCI runtime exec failed: exec failed: unable to start container process: "
+                     f'exec: "{argv[0] if argv else ""}": executable file not found in $PATH: '
+                     "unknown")
+            return ExecResult("", error + "\n", 126, error=error)
         try:
             code, interrupted = drive(run_file(ctx, path, argv))
         finally:

@@ -62,10 +62,14 @@ class Process:
         try:
             w = next(self.gen)
         except StopIteration as stop:
-            self._stepping = False
             self._finish(int(stop.value or 0))
             return
-        self._stepping = False
+        except Exception as e:  # a bug in a simulated program: it crashes, the cluster goes on
+            self.ctx.err(f"k8snb: {self.ctx.entry.command.split()[0]} crashed: {e!r}\n")
+            self._finish(1)
+            return
+        finally:
+            self._stepping = False
         if self._pending is not None:
             self.terminate(self._pending)
             return

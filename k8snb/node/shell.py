@@ -169,18 +169,10 @@ class Shell(Expander):
         self.ctx.looping += endless
         status = 0
         try:
-            while True:
-                ok = (yield from self.exec_node(node.cond, True)) == 0
-                if ok == node.until:
+            while ((yield from self.exec_node(node.cond, True)) == 0) != node.until:
+                status, stop = yield from self.loop_body(node.body)
+                if stop:
                     break
-                try:
-                    status = yield from self.exec_node(node.body)
-                except LoopControl as lc:
-                    if lc.levels > 1:
-                        lc.levels -= 1
-                        raise
-                    if lc.kind == "break":
-                        break
         finally:
             self.ctx.looping -= endless
         return status
@@ -195,15 +187,20 @@ class Shell(Expander):
         status = 0
         for v in values:
             self.set_var(node.var, v)
-            try:
-                status = yield from self.exec_node(node.body)
-            except LoopControl as lc:
-                if lc.levels > 1:
-                    lc.levels -= 1
-                    raise
-                if lc.kind == "break":
-                    break
+            status, stop = yield from self.loop_body(node.body)
+            if stop:
+                break
         return status
+
+    def loop_body(self, body: Seq) -> Generator[Wait, None, tuple[int, bool]]:
+        """One pass of a loop body: (status, True if ``break`` ended the loop)."""
+        try:
+            return (yield from self.exec_node(body)), False
+        except LoopControl as lc:
+            if lc.levels > 1:  # break 2 / continue 2: the enclosing loop handles it
+                lc.levels -= 1
+                raise
+            return self.status, lc.kind == "break"
 
     def exec_pipeline(self, node: Pipeline) -> Gen:
         data: str | None = self.ctx.stdin
@@ -227,11 +224,9 @@ class Shell(Expander):
 
     def fork(self, stdin: str | None = None, stdout: Sink | None = None) -> Shell:
         """A subshell: a copy of this shell in a new process."""
-        ctx = self.ctx.child([self.ctx.entry.command], stdin=stdin if stdin is not None
-                             else self.ctx.stdin, stdout=stdout)
-        ctx.env = dict(self.ctx.env)
         sub = copy.copy(self)
-        sub.ctx, sub.vars, sub.exported = ctx, dict(self.vars), set(self.exported)
+        sub.ctx = self.ctx.child([self.ctx.entry.command], stdin=stdin, stdout=stdout)
+        sub.vars, sub.exported, sub.jobs = dict(self.vars), set(self.exported), []
         return sub
 
     # -- simple commands --------------------------------------------------------------------

@@ -75,6 +75,9 @@ class Node:
         return sb
 
     def pull(self, image: str) -> None:
+        """imagePullPolicy IfNotPresent: pull (and wait for it) only when missing."""
+        if self.rt.has_image(image):
+            return
         res = self.rt.pull_image(image)
         assert res.ok, res.error
         self.clock.advance(res.duration)

@@ -116,7 +116,8 @@ def main() -> None:
     else:
         from k8snb import Cluster
 
-        cluster = Cluster(workers=0, seed=0)
+        # 5,000 nodes need more than the default /16 of /24 node ranges (256 nodes).
+        cluster = Cluster(workers=0, seed=0, pod_network_cidr="10.128.0.0/9")
     sched = cluster.scheduler
     print(
         f"mode={'bare' if args.bare else 'cluster'} cluster_create_s={time.perf_counter() - t0:.2f}"

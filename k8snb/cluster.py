@@ -34,8 +34,10 @@ class Cluster:
     """
 
     def __init__(self, workers: int = 2, seed: int = 0,
-                 start: str | datetime | float | None = None) -> None:
+                 start: str | datetime | float | None = None, *,
+                 pod_network_cidr: str = "10.244.0.0/16") -> None:
         self.seed = seed
+        self.pod_network_cidr = pod_network_cidr
         self.rng = random.Random(seed)
         self.clock = Clock(parse_time(start if start is not None else DEFAULT_START))
         self.store = Store()

@@ -216,7 +216,7 @@ _MUTABLE_POD_NOTE = (
 def _pod_update(new: Obj, old: Obj) -> list[tuple[str, str]]:
     def strip(spec: Obj) -> Obj:
         s = {k: v for k, v in spec.items()
-             if k not in ("activeDeadlineSeconds", "tolerations", "nodeName")}
+             if k not in ("activeDeadlineSeconds", "tolerations", "nodeName", "schedulingGates")}
         for key in ("containers", "initContainers"):
             if key in s:
                 s[key] = [{k: v for k, v in c.items() if k != "image"} for c in s[key]]
@@ -226,4 +226,9 @@ def _pod_update(new: Obj, old: Obj) -> list[tuple[str, str]]:
         return [("spec", _MUTABLE_POD_NOTE)]
     if old["spec"].get("nodeName") and new["spec"].get("nodeName") != old["spec"]["nodeName"]:
         return [("spec", _MUTABLE_POD_NOTE)]
+    old_gates = [g.get("name") for g in old["spec"].get("schedulingGates") or []]
+    new_gates = [g.get("name") for g in new["spec"].get("schedulingGates") or []]
+    if any(g not in old_gates for g in new_gates):  # gates may only be removed
+        return [("spec.schedulingGates", "Forbidden: only deletion is allowed, but found new "
+                 "scheduling gate '" + next(g for g in new_gates if g not in old_gates) + "'")]
     return []

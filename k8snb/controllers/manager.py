@@ -29,7 +29,7 @@ class ControllerManager:
             "garbage-collector": GarbageCollector(cluster),
             "namespace": NamespaceController(cluster),
             "serviceaccount": ServiceAccountController(cluster),
-            "node-ipam": NodeIpamController(cluster),
+            "node-ipam": NodeIpamController(cluster, cluster.pod_network_cidr),
             "node-lifecycle": NodeLifecycleController(cluster),
         }
 

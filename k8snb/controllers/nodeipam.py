@@ -2,7 +2,9 @@
 
 kube-controller-manager runs with ``--allocate-node-cidrs --cluster-cidr=10.244.0.0/16`` on a
 kubeadm/kind cluster; every node gets the next free /24 and the kubelet hands out pod IPs from
-it (``pkg/controller/nodeipam``).
+it (``pkg/controller/nodeipam``). When the range is used up the node gets no CIDR and a
+``CIDRNotAvailable`` event, as upstream; a bigger cluster needs a bigger
+``Cluster(pod_network_cidr=...)`` (kubeadm's ``--pod-network-cidr``).
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ if TYPE_CHECKING:
 
 __all__ = ["NodeIpamController", "CLUSTER_CIDR"]
 
-CLUSTER_CIDR = ipaddress.ip_network("10.244.0.0/16")
+CLUSTER_CIDR = "10.244.0.0/16"
+NODE_CIDR_MASK = 24
 
 
 class NodeIpamController:
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, cluster_cidr: str = CLUSTER_CIDR) -> None:
         self.cluster = cluster
         self.nodes = cluster.informers.informer("nodes")
         self.used: set[str] = set()
-        self._subnets = CLUSTER_CIDR.subnets(new_prefix=24)
+        net = ipaddress.ip_network(cluster_cidr)
+        self._subnets = net.subnets(new_prefix=max(NODE_CIDR_MASK, net.prefixlen))
         self.queue = cluster.new_queue("nodeipam", self.reconcile)
         self.nodes.add_handler(lambda n: self.queue.add(n["metadata"]["name"]), None,
                                lambda n: self.used.discard(n["spec"].get("podCIDR", "")))
@@ -38,7 +42,12 @@ class NodeIpamController:
         if node["spec"].get("podCIDR"):
             self.used.add(node["spec"]["podCIDR"])
             return
-        cidr = next(str(s) for s in self._subnets if str(s) not in self.used)
+        cidr = next((str(s) for s in self._subnets if str(s) not in self.used), None)
+        if cidr is None:
+            self.cluster.api.record_event(node, "Normal", "CIDRNotAvailable",
+                                          f"Node {name} status is now: CIDRNotAvailable",
+                                          "cidrAllocator")
+            return
         self.used.add(cidr)
         new = jcopy(node)
         new["spec"]["podCIDR"] = cidr

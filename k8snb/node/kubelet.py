@@ -51,6 +51,7 @@ class ContainerRecord:
     last_state: Obj = field(default_factory=dict)
     backoff: float = 0.0  # the next crash back-off; 0 means restart at once
     pulling: bool = False
+    pull_blocked: bool = False  # a failed pull waits out its back-off before the next try
     image_backoff: float = 0.0
     image_id: str = ""
     init: bool = False
@@ -226,7 +227,7 @@ class Kubelet:
     def _sync_containers(self, pod: Obj, rec: PodRecord) -> None:
         policy = pod["spec"].get("restartPolicy", "Always")
         for spec, cr in self._containers_in_order(pod, rec):
-            if cr.state == "running" or cr.pulling:
+            if cr.state == "running" or cr.pulling or cr.pull_blocked:
                 continue
             if cr.state == "terminated":
                 if cr.init:
@@ -285,13 +286,15 @@ class Kubelet:
                 self._image_failed(live, rec, cr, image, result.error)
             self._write_status(live, rec)
 
-        self.clock.call_later(result.duration, done)
+        # Even a failed pull takes a moment: the registry has to answer first.
+        self.clock.call_later(result.duration if result.ok else max(result.duration, 1.0), done)
 
     def _image_failed(self, pod: Obj, rec: PodRecord, cr: ContainerRecord, image: str,
                       error: str) -> None:
         self._event(pod, "Warning", "Failed", f'Failed to pull image "{image}": {error}')
         self._event(pod, "Warning", "Failed", "Error: ErrImagePull")
         cr.state, cr.reason, cr.message = "waiting", "ErrImagePull", error
+        cr.pull_blocked = True
         cr.image_backoff = BACKOFF_INITIAL if not cr.image_backoff else min(
             cr.image_backoff * 2, BACKOFF_MAX)
         delay = cr.image_backoff
@@ -312,6 +315,7 @@ class Kubelet:
             def retry() -> None:
                 if cr.reason == "ImagePullBackOff" and self.pods.get(rec.uid) is rec:
                     cr.reason = "ErrImagePull"
+                    cr.pull_blocked = False
                     self.queue.add(key)
 
             self.clock.call_later(delay, retry, recurring=True)

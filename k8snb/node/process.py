@@ -15,9 +15,10 @@ import inspect
 import math
 import posixpath
 import signal as _signal
+import sys
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from k8snb.network.podnet import Listener
 from k8snb.node.fs import File, FSError, MountedFS
@@ -93,8 +94,7 @@ class BufferSink(Sink):
         return "".join(self.parts)
 
 
-@dataclass
-class LogLine:
+class LogLine(NamedTuple):
     """One line a container wrote, as the kubelet's log file keeps it."""
 
     time: float
@@ -113,8 +113,9 @@ class LogSink(Sink):
 
     def write(self, text: str) -> None:
         *lines, self._partial = (self._partial + text).split("\n")
-        for line in lines:
-            self.log.append(LogLine(self.now(), self.stream, line))
+        now = self.now()
+        for line in lines:  # interned: every nginx pod logs the same startup lines
+            self.log.append(LogLine(now, self.stream, sys.intern(line)))
         if len(self.log) > self.MAX_LINES:
             del self.log[: len(self.log) - self.MAX_LINES]
 

@@ -187,14 +187,17 @@ class APIServer:
                 + problems[0])
 
     def update(self, obj: Obj, *, field_validation: str | None = None,
-               subresource: str | None = None) -> Obj:
+               subresource: str | None = None, owned: bool = False) -> Obj:
         """Replace an object (status is kept unless ``subresource="status"``).
 
         A stale ``metadata.resourceVersion`` is a Conflict, as in Kubernetes' optimistic
-        concurrency.
+        concurrency. ``owned=True`` (components' hot paths) hands ``obj`` over to the server:
+        it is stored without a copy and the stored object is returned, read-only.
         """
         info = self.registry.for_kind(obj["apiVersion"], obj["kind"])
-        obj = jcopy(obj)
+        if subresource == "status":
+            return self._update_status(obj, info, owned)
+        obj = obj if owned else jcopy(obj)
         meta = obj.setdefault("metadata", {})
         if info.namespaced:
             meta.setdefault("namespace", "default")
@@ -214,36 +217,48 @@ class APIServer:
                 meta[field] = cur_meta[field]
             else:
                 meta.pop(field, None)
-        if subresource == "status":
-            new = jcopy(current)
-            new["status"] = obj.get("status", {})
-            obj = new
-        else:
-            if "status" in current:
-                obj["status"] = jcopy(current["status"])
-            apply_defaults(obj)
-            causes = validate(obj, info.namespaced)
-            causes += self.admission.validate_update(obj, current, info)
-            if causes:
-                raise errors.invalid(info.kind, meta["name"], causes)
-            if "generation" in cur_meta and obj.get("spec") != current.get("spec"):
-                meta["generation"] = cur_meta["generation"] + 1
-            if cur_meta.get("deletionTimestamp"):
-                added = set(meta.get("finalizers") or []) - set(cur_meta.get("finalizers") or [])
-                if added:
-                    raise errors.invalid(info.kind, meta["name"], [(
-                        "metadata.finalizers",
-                        "Forbidden: no new finalizers can be added if the object is being "
-                        "deleted")])
+        if "status" in current:
+            obj["status"] = current["status"]  # shared: stored objects are never mutated
+        apply_defaults(obj)
+        causes = validate(obj, info.namespaced)
+        causes += self.admission.validate_update(obj, current, info)
+        if causes:
+            raise errors.invalid(info.kind, meta["name"], causes)
+        if "generation" in cur_meta and obj.get("spec") != current.get("spec"):
+            meta["generation"] = cur_meta["generation"] + 1
+        if cur_meta.get("deletionTimestamp"):
+            added = set(meta.get("finalizers") or []) - set(cur_meta.get("finalizers") or [])
+            if added:
+                raise errors.invalid(info.kind, meta["name"], [(
+                    "metadata.finalizers",
+                    "Forbidden: no new finalizers can be added if the object is being "
+                    "deleted")])
         if meta.get("deletionTimestamp") and not meta.get("finalizers") and (
                 info.kind != "Pod" or cur_meta.get("deletionGracePeriodSeconds") == 0):
             self.store.remove(info.plural, key)
             return obj
         self.store.put(info.plural, key, obj)
-        return jcopy(obj)
+        return obj if owned else jcopy(obj)
 
-    def update_status(self, obj: Obj) -> Obj:
-        return self.update(obj, subresource="status")
+    def _update_status(self, obj: Obj, info: ResourceInfo, owned: bool) -> Obj:
+        """The ``/status`` subresource: only ``status`` changes; the rest is shared with the
+        stored version (stored objects are never mutated in place)."""
+        meta = obj.get("metadata") or {}
+        key = (meta.get("namespace", "default") if info.namespaced else "", meta.get("name", ""))
+        current = self.store.get(info.plural, key)
+        if current is None:
+            raise errors.not_found(info.qualified, key[1])
+        rv = meta.get("resourceVersion")
+        if rv and rv != current["metadata"]["resourceVersion"]:
+            raise errors.conflict(info.qualified, key[1])
+        status = obj.get("status", {})
+        new = {**current, "metadata": dict(current["metadata"]),
+               "status": status if owned else jcopy(status)}
+        self.store.put(info.plural, key, new)
+        return new if owned else jcopy(new)
+
+    def update_status(self, obj: Obj, *, owned: bool = False) -> Obj:
+        return self.update(obj, subresource="status", owned=owned)
 
     def patch(self, resource: str | ResourceInfo, name: str, patch: Any,
               namespace: str | None = None, patch_type: str = "strategic",
@@ -358,11 +373,12 @@ class APIServer:
             raise errors.StatusError(
                 409, "Conflict", f'Operation cannot be fulfilled on pods/binding "{name}": pod '
                 f'{name} is being deleted, cannot be assigned to a host')
-        obj = jcopy(current)
-        obj["spec"]["nodeName"] = node_name
+        obj = {**current, "metadata": dict(current["metadata"]),
+               "spec": {**current["spec"], "nodeName": node_name},
+               "status": jcopy(current.get("status") or {})}
         set_condition(obj, "PodScheduled", "True", now=self.clock.rfc3339())
         self.store.put("pods", (namespace, name), obj)
-        return obj
+        return obj  # the stored object: read it, never mutate it
 
     # -- events ------------------------------------------------------------------------------
 

@@ -488,8 +488,10 @@ class Kubelet:
         live = self.cluster.nodes.pod_informer.get(rec.namespace, rec.name)
         if live is None or live["metadata"]["uid"] != rec.uid:
             return
-        new = jcopy(live)
-        status = new.setdefault("status", {})
+        # Only the status is ours to write: share the rest with the cached object.
+        new = {"apiVersion": "v1", "kind": "Pod", "metadata": live["metadata"],
+               "status": jcopy(live.get("status") or {})}
+        status = new["status"]
         now = self.clock.rfc3339()
         phase = self._phase(live, rec)
         status["phase"] = phase
@@ -540,7 +542,7 @@ class Kubelet:
         status["conditions"].sort(key=lambda c: order.get(c["type"], 9))
         if new.get("status") != live.get("status"):
             try:
-                self.api.update_status(new)
+                self.api.update_status(new, owned=True)
             except StatusError:
                 self.queue.add_after((self.node_name, rec.namespace, rec.name), 1.0)
 

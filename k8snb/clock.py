@@ -8,6 +8,7 @@ day takes moments and every run is identical.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections.abc import Callable
@@ -16,9 +17,14 @@ from datetime import UTC, datetime
 __all__ = ["Clock", "Timer", "parse_time", "rfc3339"]
 
 
+@functools.lru_cache(maxsize=4096)
+def _rfc3339(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def rfc3339(t: float) -> str:
     """Format Unix seconds as Kubernetes does in metadata: RFC 3339, UTC, second precision."""
-    return datetime.fromtimestamp(int(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(int(t))
 
 
 def parse_time(value: str | datetime | float | int) -> float:

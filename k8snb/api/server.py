@@ -67,7 +67,7 @@ class APIServer:
 
     def new_uid(self) -> str:
         """A version-4 UUID from the cluster's seeded random source."""
-        b = bytearray(self.rng.getrandbits(8) for _ in range(16))
+        b = bytearray(self.rng.getrandbits(128).to_bytes(16, "little"))
         b[6] = (b[6] & 0x0F) | 0x40
         b[8] = (b[8] & 0x3F) | 0x80
         h = b.hex()

@@ -243,6 +243,20 @@ def test_share_process_namespace_makes_pause_pid_1(node: Node) -> None:
     assert "2026/01/01 00:00:00 [notice] 7#7: start worker process 35" in node.rt.logs(sb, "nginx")
 
 
+def test_proc_reaches_another_containers_files_only_when_pids_are_shared(node: Node) -> None:
+    # the "Share Process Namespace between Containers in a Pod" task of the Kubernetes docs
+    shared = node.pod("shared", NGINX, busybox("shell"), share=True)
+    assert node.sh(shared, "shell", "ls /proc | head -2; cat /proc/7/comm") == "1\n35\nnginx\n"
+    assert node.sh(shared, "shell", "head -2 /proc/7/root/etc/nginx/nginx.conf") == (
+        "\nuser  nginx;\n")
+    assert node.sh(shared, "shell", "echo x > /proc/7/root/tmp/f") == (
+        "sh: can't create /proc/7/root/tmp/f: Permission denied\n")
+    apart = node.pod("apart", NGINX, busybox("shell"))
+    assert node.sh(apart, "shell", "ls /proc; cat /proc/7/root/etc/nginx/nginx.conf") == (
+        "1\n2\n3\n4\ncat: can't open '/proc/7/root/etc/nginx/nginx.conf': No such file or "
+        "directory\n")
+
+
 def test_signals_across_a_shared_pid_namespace(node: Node) -> None:
     sb = node.pod("pod", busybox("victim", "sleep 3600"), busybox("killer"), share=True)
     victim_pid = node.rt.processes(sb)[1].pid

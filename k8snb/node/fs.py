@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -34,6 +34,7 @@ EEXIST = "File exists"
 ENOTEMPTY = "Directory not empty"
 EROFS = "Read-only file system"
 EBUSY = "Resource busy"
+EACCES = "Permission denied"
 
 
 @dataclass
@@ -174,6 +175,9 @@ class MountedFS:
         self.mounts: list[Mount] = []
         self._now = clock_now
         self._shared = shared
+        self.proc: Callable[[list[str]], Node | tuple[MountedFS, str] | None] | None = None
+        """Answers paths under /proc (given the parts after "proc"): a node, or another
+        filesystem and a path in it (/proc/<pid>/root), or None (no such file)."""
         for m in mounts or []:
             self.mount(m)
 
@@ -207,6 +211,14 @@ class MountedFS:
 
     def lookup(self, path: str) -> Node:
         """The node at ``path``; raises FSError(ENOENT/ENOTDIR)."""
+        parts = _parts(path)
+        if self.proc is not None and parts[:1] == ["proc"]:
+            found = self.proc(parts[1:])
+            if isinstance(found, tuple):
+                return found[0].lookup(found[1])
+            if found is None:
+                raise FSError(ENOENT, path)
+            return found
         node, rest, _, _ = self._locate(path)
         for p in rest:
             if not isinstance(node, Dir):
@@ -236,6 +248,8 @@ class MountedFS:
     def _parent(self, path: str) -> tuple[Dir, str]:
         """The directory that will hold ``path`` and the entry name, checked for writing."""
         path = norm(path)
+        if self.proc is not None and path.startswith("/proc/"):
+            raise FSError(EACCES, path)
         _, rest, read_only, _ = self._locate(path)
         if not rest:  # the path is a mount point itself
             raise FSError(EBUSY, path)

@@ -61,6 +61,7 @@ from k8snb.node.sandbox import (
     ProcessRow,
     Sandbox,
     hosts_file,
+    proc_files,
 )
 
 FIRST_NS_INODE = 4026532000
@@ -345,6 +346,7 @@ class ContainerRuntime:
         c = Container(self._new_id(), name, sb, spec, image, full_env, fs, pidns,
                       self._new_inode(), argv, workdir, str(run_as if run_as is not None else 0),
                       self, attempt=len(history), created_at=self.clock.now)
+        fs.proc = proc_files(c)
         history.append(c)
         del history[:-2]  # the current and the previous attempt, as the kubelet keeps them
         sb.containers[name] = c

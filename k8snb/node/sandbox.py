@@ -5,13 +5,14 @@ its containers, and the processes running in them on clock timers.
 from __future__ import annotations
 
 import math
+import posixpath
 import random
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from k8snb.network.podnet import NetNamespace, PodNetwork
-from k8snb.node.fs import File, Mount, MountedFS, Volume
+from k8snb.node.fs import Dir, File, Mount, MountedFS, Volume
 from k8snb.node.images import Image
 from k8snb.node.process import (
     Context,
@@ -219,6 +220,10 @@ class Sandbox:
                 return fields[0]
         return None
 
+    def container_named(self, name: str) -> Container | None:
+        """The current container ``name``, or the pause container for "pause"."""
+        return self.pause_container if name == "pause" else self.containers.get(name)
+
     def namespace_table(self) -> list[dict[str, str]]:
         """One row per container (pause first): which namespace each is in."""
         rows = []
@@ -226,6 +231,36 @@ class Sandbox:
             if c is not None:
                 rows.append({"container": c.name, **c.namespaces})
         return rows
+
+
+def proc_files(c: Container) -> Callable[[list[str]], Any]:
+    """/proc as container ``c`` sees it: a directory per process of its PID namespace, with
+    ``cmdline``, ``comm``, ``status`` and ``root`` (that process's filesystem, the way to reach
+    another container's files when the PID namespace is shared)."""
+
+    def lookup(parts: list[str]) -> Any:
+        procs = c.pidns.procs
+        if not parts:
+            return Dir({str(pid): Dir(mode=0o555) for pid in sorted(procs)}, mode=0o555)
+        entry = procs.get(int(parts[0])) if parts[0].isdigit() else None
+        owner = c.sandbox.container_named(entry.container) if entry else None
+        if entry is None or owner is None:
+            return None
+        argv = entry.command.split()
+        comm = posixpath.basename(argv[0] if argv else "").rstrip(":")[:15]
+        files = {"cmdline": File("\0".join(argv) + "\0", 0o444),
+                 "comm": File(comm + "\n", 0o444),
+                 "status": File(f"Name:\t{comm}\nState:\tS (sleeping)\nPid:\t{entry.pid}\n"
+                                f"PPid:\t{0 if entry.pid == 1 else 1}\n"
+                                f"Uid:\t{entry.user}\t{entry.user}\t{entry.user}\t{entry.user}\n",
+                                0o444)}
+        if len(parts) == 1:
+            return Dir({**files, "root": Dir()}, mode=0o555)
+        if parts[1] == "root":
+            return owner.fs, "/" + "/".join(parts[2:])
+        return files.get(parts[1]) if len(parts) == 2 else None
+
+    return lookup
 
 
 @dataclass

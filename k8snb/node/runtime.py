@@ -149,11 +149,15 @@ class ContainerRuntime:
             self._images[ref] = (found, now + duration)
         return PullResult(True, ref, found.id, found.size, round(duration, 3))
 
-    def has_image(self, image: str) -> bool:
+    def _entry(self, image: str) -> tuple[Image, float] | None:
         try:
-            entry = self._images.get(normalize(image))
+            return self._images.get(normalize(image))
         except InvalidImageName:
-            return False
+            return None
+
+    def has_image(self, image: str) -> bool:
+        """Whether the image is on the node (its pull has finished)."""
+        entry = self._entry(image)
         return entry is not None and entry[1] <= self.clock.now
 
     def images(self) -> list[tuple[str, int]]:
@@ -162,11 +166,13 @@ class ContainerRuntime:
                       if ready <= self.clock.now)
 
     def image(self, image: str) -> Image | None:
-        entry = self._images.get(normalize(image))
+        """The image record (id, digest, size, spec), also while it is being pulled."""
+        entry = self._entry(image)
         return entry[0] if entry else None
 
     def remove_image(self, image: str) -> None:
-        self._images.pop(normalize(image), None)
+        if self._entry(image) is not None:
+            del self._images[normalize(image)]
 
     # -- volumes ------------------------------------------------------------------------------
     def host_path_volume(self, name: str, path: str, type: str = "") -> Volume:

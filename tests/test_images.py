@@ -130,3 +130,16 @@ def test_every_image_runs_its_default_program(repo: str) -> None:
     node.rt.kill_container(node.rt.sandbox(sb).containers["c"].id)
     node.clock.advance(0)
     assert node.exits == [("c", 0, "Completed")]  # every server stops on its stop signal
+
+
+def test_language_runtimes_run_print_statements() -> None:
+    node = Node(preloaded=("registry.k8s.io/pause:3.10", "node", "python"))
+    sb = node.pod("p", {"name": "js", "image": "node", "command": ["node", "-e", "console.log('hi')"]},
+                  {"name": "py", "image": "python", "command": ["python", "-c", "print('hello', 1)"]},
+                  {"name": "web", "image": "python", "command": ["python", "-m", "http.server"]})
+    node.clock.advance(0)
+    assert sorted(node.exits) == [("js", 0, "Completed"), ("py", 0, "Completed")]
+    assert (node.rt.logs(sb, "js"), node.rt.logs(sb, "py")) == ("hi\n", "hello 1\n")
+    assert node.rt.logs(sb, "web") == (
+        "Serving HTTP on 0.0.0.0 port 8000 (http://0.0.0.0:8000/) ...\n")
+    assert 8000 in node.rt.sandbox(sb).netns.listeners

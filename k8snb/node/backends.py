@@ -173,7 +173,7 @@ def _prints(code: str) -> list[str] | None:
         out = []
         for stmt in tree.body:
             call = stmt.value if isinstance(stmt, ast.Expr) else None
-            if not (isinstance(call, ast.Call) and getattr(call.func, "id", "") in
+            if not (isinstance(call, ast.Call) and ast.unparse(call.func) in
                     ("print", "console.log")):
                 return None
             out.append(" ".join(str(ast.literal_eval(a)) for a in call.args))

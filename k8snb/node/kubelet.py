@@ -178,29 +178,40 @@ class Kubelet:
         if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
             self._stop_all(rec)
             return
-        if rec.sandbox_id is None:
-            self._create_sandbox(pod, rec)
+        if rec.sandbox_id is None and not self._create_sandbox(pod, rec):
+            return
         self._sync_containers(pod, rec)
         self._write_status(pod, rec)
 
-    def _create_sandbox(self, pod: Obj, rec: PodRecord) -> None:
+    def _create_sandbox(self, pod: Obj, rec: PodRecord) -> bool:
+        """Mount the volumes and start the pause container; False when a mount failed."""
+        from k8snb.node.runtime import RuntimeFailure
+
         spec = pod["spec"]
-        if spec.get("hostNetwork"):
-            ip = self.node_ip
-        else:
-            ip = self._allocate_ip()
+        host_network = bool(spec.get("hostNetwork"))
+        ip = self.node_ip if host_network else self._allocate_ip()
         hostname = spec.get("hostname") or pod["metadata"]["name"]
         rec.volumes = self.cluster.nodes.volumes.build(pod, self)
-        rec.sandbox_id = self.runtime.run_pod_sandbox(
-            rec.uid, rec.name, rec.namespace, hostname, ip,
-            bool(spec.get("shareProcessNamespace")), rec.volumes)
-        rec.ip = ip
+        try:
+            rec.sandbox_id = self.runtime.run_pod_sandbox(
+                rec.uid, rec.name, rec.namespace, hostname, ip,
+                bool(spec.get("shareProcessNamespace")), rec.volumes,
+                subdomain=spec.get("subdomain"), host_network=host_network)
+        except RuntimeFailure as e:
+            name = next((v.name for v in rec.volumes.values() if v.kind == "hostPath"), "")
+            self._event(pod, "Warning", "FailedMount",
+                        f'MountVolume.SetUp failed for volume "{name}" : {e}')
+            self.pods.pop(rec.uid, None)
+            self.queue.add_after((self.node_name, rec.namespace, rec.name), 10.0,
+                                 recurring=True)
+            return False
         rec.started = self.clock.now
         for c in spec.get("initContainers") or []:
             rec.containers[c["name"]] = ContainerRecord(c["name"], c["image"], init=True,
                                                         reason="PodInitializing")
         for c in spec["containers"]:
             rec.containers[c["name"]] = ContainerRecord(c["name"], c["image"])
+        return True
 
     def _allocate_ip(self) -> str:
         node = self.cluster.nodes.node_informer.get("", self.node_name)
@@ -345,6 +356,8 @@ class Kubelet:
             cr.state = "terminated"
             cr.exit_code = code
             cr.reason = reason or ("Completed" if code == 0 else "Error")
+            if reason == "StartError":
+                cr.message = getattr(self.runtime.container(cid), "message", None)
             cr.finished_at = self.clock.now
             if cr.started_at is not None and self.clock.now - cr.started_at >= BACKOFF_RESET:
                 cr.backoff = 0.0
@@ -429,9 +442,11 @@ class Kubelet:
             "containerID": f"containerd://{cr.container_id}",
             "exitCode": cr.exit_code,
             "finishedAt": self.clock.rfc3339(cr.finished_at or self.clock.now),
-            "reason": cr.reason if cr.reason in ("Completed", "Error", "OOMKilled") else (
+            "reason": cr.reason if cr.reason in ("Completed", "Error", "OOMKilled",
+                                                 "StartError") else (
                 "Completed" if cr.exit_code == 0 else "Error"),
             "startedAt": self.clock.rfc3339(cr.started_at or self.clock.now),
+            **({"message": cr.message} if cr.reason == "StartError" and cr.message else {}),
         }
 
     def _container_status(self, spec: Obj, cr: ContainerRecord) -> Obj:

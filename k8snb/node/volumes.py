@@ -38,10 +38,7 @@ class VolumeBuilder:
         store = self.cluster.store
         if "emptyDir" in v:
             return Volume.empty_dir(name, (v.get("emptyDir") or {}).get("medium", ""))
-        if "hostPath" in v:
-            host = getattr(kubelet.runtime, "host_volume", None)
-            if host is not None:
-                return host(name, v["hostPath"].get("path", "/"), v["hostPath"].get("type", ""))
+        if "hostPath" in v:  # resolved on the node's filesystem by the runtime
             return Volume(name, "hostPath", source=dict(v["hostPath"]))
         if "configMap" in v or "secret" in v:
             kind = "configMap" if "configMap" in v else "secret"

@@ -205,6 +205,7 @@ class Kubelet:
             self.queue.add_after((self.node_name, rec.namespace, rec.name), 10.0,
                                  recurring=True)
             return False
+        rec.ip = ip
         rec.started = self.clock.now
         for c in spec.get("initContainers") or []:
             rec.containers[c["name"]] = ContainerRecord(c["name"], c["image"], init=True,

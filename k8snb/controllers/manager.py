@@ -7,6 +7,7 @@ controllers (ReplicaSet, Deployment, ...) register here as they arrive.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from k8snb.controllers.garbagecollector import GarbageCollector
@@ -18,7 +19,20 @@ from k8snb.controllers.serviceaccount import ServiceAccountController
 if TYPE_CHECKING:
     from k8snb.cluster import Cluster
 
-__all__ = ["ControllerManager"]
+__all__ = ["ControllerManager", "WORKLOAD_CONTROLLERS"]
+
+# name -> (module, class): the workload controllers, each in a module of its own.
+WORKLOAD_CONTROLLERS: dict[str, tuple[str, str]] = {
+    "replicaset": ("k8snb.controllers.replicaset", "ReplicaSetController"),
+    "replicationcontroller": ("k8snb.controllers.replicationcontroller",
+                              "ReplicationControllerController"),
+    "deployment": ("k8snb.controllers.deployment", "DeploymentController"),
+    "statefulset": ("k8snb.controllers.statefulset", "StatefulSetController"),
+    "daemonset": ("k8snb.controllers.daemonset", "DaemonSetController"),
+    "job": ("k8snb.controllers.job", "JobController"),
+    "cronjob": ("k8snb.controllers.cronjob", "CronJobController"),
+    "ttl-after-finished": ("k8snb.controllers.ttlafterfinished", "TTLAfterFinishedController"),
+}
 
 
 class ControllerManager:
@@ -32,6 +46,14 @@ class ControllerManager:
             "node-ipam": NodeIpamController(cluster, cluster.pod_network_cidr),
             "node-lifecycle": NodeLifecycleController(cluster),
         }
+        for name, (module, cls) in WORKLOAD_CONTROLLERS.items():
+            try:
+                mod = importlib.import_module(module)
+            except ModuleNotFoundError as e:
+                if e.name != module:
+                    raise
+                continue  # not written yet
+            self.controllers[name] = getattr(mod, cls)(cluster)
 
     def __getitem__(self, name: str) -> Any:
         return self.controllers[name]

@@ -6,6 +6,7 @@ code. Columns for ``get`` come from the API server's table conversion, as in Kub
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -54,30 +55,46 @@ class Context:
         self.error(msg)
 
 
-def _commands() -> dict[str, Callable[[Context], None]]:
-    from k8snb.kubectl import apply, get, misc, nodes, pods
+# verb -> "module:function"; each command lives in a module of k8snb.kubectl.
+COMMANDS: dict[str, str] = {
+    "get": "get:get",
+    "describe": "get:describe",
+    "apply": "apply:apply",
+    "create": "apply:create",
+    "delete": "apply:delete",
+    "replace": "apply:replace",
+    "patch": "apply:patch",
+    "run": "pods:run",
+    "logs": "pods:logs",
+    "exec": "pods:exec_",
+    "label": "nodes:label",
+    "annotate": "nodes:annotate",
+    "taint": "nodes:taint",
+    "cordon": "nodes:cordon",
+    "uncordon": "nodes:uncordon",
+    "drain": "drain:drain",
+    "scale": "scale:scale",
+    "set": "rollout:set_",
+    "rollout": "rollout:rollout",
+    "api-resources": "misc:api_resources",
+    "version": "misc:version",
+    "cluster-info": "misc:cluster_info",
+    "wait": "misc:wait",
+}
 
-    return {
-        "get": get.get,
-        "describe": get.describe,
-        "apply": apply.apply,
-        "create": apply.create,
-        "delete": apply.delete,
-        "replace": apply.replace,
-        "patch": apply.patch,
-        "run": pods.run,
-        "logs": pods.logs,
-        "exec": pods.exec_,
-        "label": nodes.label,
-        "annotate": nodes.annotate,
-        "taint": nodes.taint,
-        "cordon": nodes.cordon,
-        "uncordon": nodes.uncordon,
-        "api-resources": misc.api_resources,
-        "version": misc.version,
-        "cluster-info": misc.cluster_info,
-        "wait": misc.wait,
-    }
+
+def _command(verb: str) -> Callable[[Context], None] | None:
+    spec = COMMANDS.get(verb)
+    if spec is None:
+        return None
+    module, func = spec.split(":")
+    try:
+        mod = importlib.import_module(f"k8snb.kubectl.{module}")
+    except ModuleNotFoundError as e:
+        if e.name != f"k8snb.kubectl.{module}":
+            raise
+        return None
+    return getattr(mod, func)
 
 
 def run(cluster: Cluster, command: str | list[str], stdin: str | None = None) -> KubectlResult:
@@ -89,8 +106,8 @@ def run(cluster: Cluster, command: str | list[str], stdin: str | None = None) ->
     if not words:
         return KubectlResult(words, _HELP, "", 0)
     verb = words[0]
-    commands = _commands()
-    if verb not in commands:
+    command = _command(verb)
+    if command is None:
         return KubectlResult(words, "", f'error: unknown command "{verb}" for "kubectl"\n'
                              "\nRun 'kubectl --help' for usage.\n", 1)
     try:
@@ -100,7 +117,7 @@ def run(cluster: Cluster, command: str | list[str], stdin: str | None = None) ->
                              1)
     ctx = Context(cluster, args, stdin)
     try:
-        commands[verb](ctx)
+        command(ctx)
     except CommandError as e:
         ctx.error(f"error: {e}")
     except StatusError as e:

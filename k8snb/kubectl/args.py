@@ -69,6 +69,13 @@ _FLAGS: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "as": ((), True, False),
     "as-group": ((), True, True),
     "annotations": ((), True, False),
+    "ignore-daemonsets": ((), False, False),
+    "delete-emptydir-data": ((), False, False),
+    "disable-eviction": ((), False, False),
+    "to-revision": ((), True, False),
+    "revision": ((), True, False),
+    "current-replicas": ((), True, False),
+    "port-name": ((), True, False),
 }
 _BOOL_VALUES = {"true": True, "false": False}
 

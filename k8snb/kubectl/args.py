@@ -75,6 +75,7 @@ _FLAGS: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "to-revision": ((), True, False),
     "revision": ((), True, False),
     "current-replicas": ((), True, False),
+    "resource-version": ((), True, False),
     "port-name": ((), True, False),
 }
 _BOOL_VALUES = {"true": True, "false": False}

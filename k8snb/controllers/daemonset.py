@@ -37,11 +37,17 @@ from k8snb.controllers.history import (
     CONTROLLER_REVISION_HASH_LABEL,
     ControllerHistory,
     compute_hash,
-    controller_ref,
-    is_pod_available,
-    is_pod_ready,
     next_revision,
     template_patch,
+)
+from k8snb.controllers.podcontrol import (
+    CONTROLLER_UID_INDEX,
+    PodControl,
+    controller_ref,
+    controller_uid_index,
+    ensure_index,
+    is_pod_available,
+    is_pod_ready,
 )
 from k8snb.scheduler.plugins.node_affinity import term_matches
 from k8snb.util.jsoncopy import jcopy
@@ -60,16 +66,12 @@ __all__ = [
 
 Obj = dict[str, Any]
 COMPONENT = "daemonset-controller"
-INDEX = "daemonset-uid"
 TEMPLATE_GENERATION_LABEL = "pod-template-generation"
 
-# Event reasons and messages (controller_utils.go RealPodControl, daemon_controller.go).
-REASON_CREATED = "SuccessfulCreate"
-MSG_CREATED = "Created pod: {pod}"
+# Event reasons and messages (daemon_controller.go).
+# SuccessfulCreate "Created pod: <name>" and SuccessfulDelete come from PodControl.
 REASON_DELETED = "SuccessfulDelete"
 MSG_DELETED = "Deleted pod: {pod}"
-REASON_FAILED_CREATE = "FailedCreate"
-MSG_FAILED_CREATE = "Error creating: {error}"
 REASON_FAILED_DAEMON_POD = "FailedDaemonPod"
 MSG_FAILED_DAEMON_POD = "Found failed daemon pod {ns}/{pod} on node {node}, will try to kill it"
 
@@ -195,13 +197,6 @@ def daemonset_rollout_status(ds: Obj) -> tuple[str, bool]:
     return "Waiting for daemon set spec update to be observed...", False
 
 
-def _owner_uid(obj: Obj) -> list[str]:
-    for ref in obj["metadata"].get("ownerReferences") or ():
-        if ref.get("controller"):
-            return [ref.get("uid", "")] if ref.get("kind") == "DaemonSet" else []
-    return []
-
-
 def _by_age(pods: Iterable[Obj]) -> list[Obj]:
     """``podByCreationTimestampAndPhase``: oldest first, running before not-yet-running."""
     return sorted(pods, key=lambda p: (p["metadata"].get("creationTimestamp") or "",
@@ -220,7 +215,8 @@ class DaemonSetController:
         self.pods = cluster.informers.informer("pods")
         self.nodes = cluster.informers.informer("nodes")
         self.history = ControllerHistory(cluster)
-        self.pods.add_index(INDEX, _owner_uid)
+        ensure_index(self.pods, CONTROLLER_UID_INDEX, controller_uid_index)
+        self.pod_control = PodControl(self.api, COMPONENT)
         self.queue = cluster.new_queue("daemonset", self.sync)
         self.sets.add_handler(self._enqueue, lambda old, new: self._enqueue(new),
                               lambda ds: self.queue.forget(self._key(ds)))
@@ -284,7 +280,7 @@ class DaemonSetController:
     def _daemon_pods(self, ds: Obj) -> dict[str, list[Obj]]:
         """``getNodesToDaemonPods``: the DaemonSet's pods grouped by the node they are for."""
         out: dict[str, list[Obj]] = {}
-        for pod in self.pods.by_index(INDEX, ds["metadata"]["uid"]):
+        for pod in self.pods.by_index(CONTROLLER_UID_INDEX, ds["metadata"]["uid"]):
             if pod["metadata"].get("deletionTimestamp") and \
                     (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 continue
@@ -376,38 +372,28 @@ class DaemonSetController:
         return template
 
     def _create(self, ds: Obj, template: Obj, node: str) -> None:
-        meta = template.get("metadata") or {}
-        spec = jcopy(template["spec"])
-        spec["affinity"] = pin_to_node(spec.get("affinity"), node)
-        pod_meta: Obj = {
-            "generateName": f"{ds['metadata']['name']}-",
-            "namespace": ds["metadata"].get("namespace", "default"),
-            "labels": dict(meta.get("labels") or {}),
-            "ownerReferences": [controller_ref(ds)],
-        }
-        if meta.get("annotations"):
-            pod_meta["annotations"] = dict(meta["annotations"])
-        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": spec}
+        """One pod for ``node``: generateName ``<ds>-``, pinned there by node affinity."""
+        pinned = {**template, "spec": {**template["spec"],
+                                       "affinity": pin_to_node(template["spec"].get("affinity"),
+                                                               node)}}
         try:
-            created = self.api.create(pod)
-        except StatusError as e:
-            self.api.record_event(ds, "Warning", REASON_FAILED_CREATE,
-                                  MSG_FAILED_CREATE.format(error=e.message), COMPONENT)
-            self.queue.add_after(self._key(ds), 10.0, recurring=True)
-            return
-        self.api.record_event(ds, "Normal", REASON_CREATED,
-                              MSG_CREATED.format(pod=created["metadata"]["name"]), COMPONENT)
+            self.pod_control.create_pod(ds["metadata"].get("namespace", "default"), pinned, ds,
+                                        controller_ref(ds))
+        except StatusError:
+            self.queue.add_after(self._key(ds), 10.0, recurring=True)  # rate-limited upstream
 
     def _delete(self, ds: Obj, pod: Obj, *, force: bool = False) -> None:
+        ns, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
         try:
-            self.api.delete("pods", pod["metadata"]["name"], pod["metadata"]["namespace"],
-                            grace_period_seconds=0 if force else None)
+            if force:  # what podgc does for a pod whose node is gone: no grace period
+                self.api.delete("pods", name, ns, grace_period_seconds=0)
+                self.api.record_event(ds, "Normal", REASON_DELETED, MSG_DELETED.format(pod=name),
+                                      COMPONENT)
+            else:
+                self.pod_control.delete_pod(ns, name, ds)
         except StatusError as e:
             if e.reason != "NotFound":
-                raise
-            return
-        self.api.record_event(ds, "Normal", REASON_DELETED,
-                              MSG_DELETED.format(pod=pod["metadata"]["name"]), COMPONENT)
+                self.queue.add_after(self._key(ds), 10.0, recurring=True)
 
     def _rolling_update(self, ds: Obj, nodes: list[Obj], hash_: str, current: Obj) -> None:
         """``rollingUpdate`` without surge: replace old pods, at most maxUnavailable at once."""
@@ -450,7 +436,7 @@ class DaemonSetController:
         """``cleanupHistory``: keep live revisions and ``revisionHistoryLimit`` old ones."""
         live = {current["metadata"]["name"]}
         hashes = {(p["metadata"].get("labels") or {}).get(CONTROLLER_REVISION_HASH_LABEL)
-                  for p in self.pods.by_index(INDEX, ds["metadata"]["uid"])}
+                  for p in self.pods.by_index(CONTROLLER_UID_INDEX, ds["metadata"]["uid"])}
         revisions = self.history.list_for(ds)
         for r in revisions:
             if (r["metadata"].get("labels") or {}).get(CONTROLLER_REVISION_HASH_LABEL) in hashes:

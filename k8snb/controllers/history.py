@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from k8snb.api.errors import StatusError
 from k8snb.api.names import fnv32a, safe_encode
+from k8snb.controllers.podcontrol import CONTROLLER_UID_INDEX, controller_uid_index, ensure_index
 from k8snb.util.jsoncopy import jcopy
 
 if TYPE_CHECKING:
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTROLLER_REVISION_HASH_LABEL",
-    "controller_ref",
-    "is_pod_available",
-    "is_pod_ready",
     "ControllerHistory",
     "HASH_LABEL",
     "compute_hash",
@@ -123,13 +121,6 @@ def next_revision(revisions: list[Obj]) -> int:
     return max((int(r.get("revision") or 0) for r in revisions), default=0) + 1
 
 
-def _controller_uid(obj: Obj) -> list[str]:
-    for ref in obj["metadata"].get("ownerReferences") or ():
-        if ref.get("controller"):
-            return [ref.get("uid", "")]
-    return []
-
-
 class ControllerHistory:
     """``history.Interface`` over the API server: list, create, renumber and delete revisions.
 
@@ -137,23 +128,15 @@ class ControllerHistory:
     uid of their controller, so a lookup never scans other owners' history.
     """
 
-    INDEX = "controller-uid"
-
     def __init__(self, cluster: Cluster) -> None:
         self.api = cluster.api
         self.clock = cluster.clock
         self.informer = cluster.informers.informer("controllerrevisions")
-        self.informer.add_index(self.INDEX, _controller_uid)
+        ensure_index(self.informer, CONTROLLER_UID_INDEX, controller_uid_index)
 
     def list_for(self, owner: Obj) -> list[Obj]:
         """The owner's revisions, sorted oldest first (shared objects: read only)."""
-        return sort_revisions(self.informer.by_index(self.INDEX, owner["metadata"]["uid"]))
-
-    @staticmethod
-    def owner_reference(owner: Obj) -> Obj:
-        return {"apiVersion": owner.get("apiVersion", "apps/v1"), "kind": owner["kind"],
-                "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
-                "controller": True, "blockOwnerDeletion": True}
+        return sort_revisions(self.informer.by_index(CONTROLLER_UID_INDEX, owner["metadata"]["uid"]))
 
     def create(self, owner: Obj, revision: Obj, name_for: Any,
                collision_count: int) -> tuple[Obj, int]:
@@ -203,35 +186,3 @@ class ControllerHistory:
                 if e.reason != "NotFound":
                     raise
 
-
-# -- pod helpers both controllers use ---------------------------------------------------------
-# (``controller_utils.go`` / ``pkg/api/v1/pod/util.go``; small private copies until a shared
-# pod-control module exists.)
-
-
-def controller_ref(owner: Obj) -> Obj:
-    """``metav1.NewControllerRef``: the ownerReference a controller puts on what it creates."""
-    return ControllerHistory.owner_reference(owner)
-
-
-def is_pod_ready(pod: Obj) -> bool:
-    """``IsPodReady``: the pod's ``Ready`` condition is True."""
-    for c in (pod.get("status") or {}).get("conditions") or ():
-        if c.get("type") == "Ready":
-            return c.get("status") == "True"
-    return False
-
-
-def is_pod_available(pod: Obj, min_ready_seconds: int, now: float) -> bool:
-    """``IsPodAvailable``: Ready for at least ``minReadySeconds`` (any time when 0)."""
-    from k8snb.clock import parse_time
-
-    for c in (pod.get("status") or {}).get("conditions") or ():
-        if c.get("type") == "Ready":
-            if c.get("status") != "True":
-                return False
-            if not min_ready_seconds:
-                return True
-            since = c.get("lastTransitionTime")
-            return bool(since) and parse_time(since) + min_ready_seconds <= now
-    return False

@@ -33,14 +33,19 @@ from k8snb.controllers.history import (
     CONTROLLER_REVISION_HASH_LABEL,
     HASH_LABEL,
     ControllerHistory,
-    controller_ref,
     hash_revision,
-    is_pod_available,
-    is_pod_ready,
     next_revision,
     revision_name,
     template_from_revision,
     template_patch,
+)
+from k8snb.controllers.podcontrol import (
+    CONTROLLER_UID_INDEX,
+    controller_ref,
+    controller_uid_index,
+    ensure_index,
+    is_pod_available,
+    is_pod_ready,
 )
 from k8snb.util.jsoncopy import jcopy
 
@@ -58,7 +63,6 @@ Obj = dict[str, Any]
 COMPONENT = "statefulset-controller"
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"
-INDEX = "statefulset-uid"
 
 # Event reasons and messages (stateful_pod_control.go recordPodEvent / recordClaimEvent).
 REASON_SUCCESS = "Successful{verb}"  # SuccessfulCreate, SuccessfulDelete
@@ -103,16 +107,6 @@ def _owner_key(obj: Obj, kind: str) -> tuple[str, str] | None:
                 return obj["metadata"].get("namespace", ""), ref.get("name", "")
             return None
     return None
-
-
-def _owner_uid(kind: str) -> Any:
-    def index(obj: Obj) -> list[str]:
-        for ref in obj["metadata"].get("ownerReferences") or ():
-            if ref.get("controller"):
-                return [ref.get("uid", "")] if ref.get("kind") == kind else []
-        return []
-
-    return index
 
 
 def claim_name(template: Obj, sts: Obj, ordinal: int) -> str:
@@ -168,7 +162,7 @@ class StatefulSetController:
         self.pods = cluster.informers.informer("pods")
         self.claims = cluster.informers.informer("persistentvolumeclaims")
         self.history = ControllerHistory(cluster)
-        self.pods.add_index(INDEX, _owner_uid("StatefulSet"))
+        ensure_index(self.pods, CONTROLLER_UID_INDEX, controller_uid_index)
         self.queue = cluster.new_queue("statefulset", self.sync)
         self.sets.add_handler(self._enqueue, lambda old, new: self._enqueue(new),
                               lambda s: self.queue.forget(self._key(s)))
@@ -222,7 +216,7 @@ class StatefulSetController:
 
     def _pods_of(self, sts: Obj) -> list[Obj]:
         name = sts["metadata"]["name"]
-        return [p for p in self.pods.by_index(INDEX, sts["metadata"]["uid"])
+        return [p for p in self.pods.by_index(CONTROLLER_UID_INDEX, sts["metadata"]["uid"])
                 if parent_and_ordinal(p)[0] == name]
 
     def _revisions(self, sts: Obj, revisions: list[Obj]) -> tuple[Obj, Obj, int]:

@@ -190,6 +190,24 @@ def _deployment(obj: Obj) -> Causes:
     return causes
 
 
+def _statefulset(obj: Obj) -> Causes:
+    """As a workload, with each volumeClaimTemplate counted as a volume the pods will have
+    (upstream does not check the template's volume mounts at all for StatefulSets)."""
+    spec = obj.get("spec") or {}
+    template = spec.get("template") or {}
+    pod_spec = template.get("spec")
+    claims = [t.get("metadata", {}).get("name") for t in spec.get("volumeClaimTemplates") or []
+              if isinstance(t, dict)]
+    if not claims or not isinstance(pod_spec, dict):
+        return _workload(obj)
+    volumes = list(pod_spec.get("volumes") or [])
+    have = {v.get("name") for v in volumes if isinstance(v, dict)}
+    volumes += [{"name": n, "persistentVolumeClaim": {"claimName": n}} for n in claims
+                if n not in have]
+    return _workload({**obj, "spec": {**spec, "template": {
+        **template, "spec": {**pod_spec, "volumes": volumes}}}})
+
+
 def _rc(obj: Obj) -> Causes:
     causes: Causes = []
     spec = obj.get("spec") or {}
@@ -254,7 +272,7 @@ _VALIDATORS: dict[str, Callable[[Obj], Causes]] = {
     "Pod": lambda o: validate_pod_spec(o.get("spec"), "spec"),
     "Deployment": _deployment,
     "ReplicaSet": _workload,
-    "StatefulSet": _workload,
+    "StatefulSet": _statefulset,
     "DaemonSet": _workload,
     "ReplicationController": _rc,
     "Job": _job,

@@ -142,8 +142,9 @@ def _not_modelled(info: PodInfo) -> list[str]:
     volumes = (info.pod.get("spec") or {}).get("volumes") or ()
     if any("persistentVolumeClaim" in v for v in volumes):
         notes.append(
-            "Note: volume binding (the VolumeBinding plugin) is not modelled here; a "
-            "real scheduler would also check the PersistentVolumeClaims."
+            "Note: of volume binding (the VolumeBinding plugin) only its first check is "
+            "modelled here: the PersistentVolumeClaims must exist and be bound; a real "
+            "scheduler would also match volumes to nodes."
         )
     return notes
 

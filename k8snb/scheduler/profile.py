@@ -14,7 +14,8 @@ NodeAffinity                          2       :mod:`.plugins.node_affinity`
 NodePorts                                     :mod:`.plugins.node_ports`
 NodeResourcesFit                      1       :mod:`.plugins.node_resources_fit`
 VolumeRestrictions, NodeVolumeLimits,         not modelled
-VolumeBinding, VolumeZone
+VolumeZone
+VolumeBinding                                 :mod:`.plugins.volume_binding` (PreFilter only)
 PodTopologySpread                     2       :mod:`.plugins.pod_topology_spread`
 InterPodAffinity                      2       not modelled
 DefaultPreemption                             :mod:`.preemption` (its message only)
@@ -41,6 +42,7 @@ from k8snb.scheduler.plugins.node_resources_fit import (
 from k8snb.scheduler.plugins.node_unschedulable import NodeUnschedulable
 from k8snb.scheduler.plugins.pod_topology_spread import DefaultSelectorFn, PodTopologySpread
 from k8snb.scheduler.plugins.taint_toleration import TaintToleration
+from k8snb.scheduler.plugins.volume_binding import ClaimLookup, VolumeBinding
 
 __all__ = ["DEFAULT_SCHEDULER", "DEFAULT_WEIGHTS", "Profile", "default_profile"]
 
@@ -84,12 +86,15 @@ class Profile:
 
 
 def default_profile(
-    cache: SchedulerCache, default_selector: DefaultSelectorFn | None = None
+    cache: SchedulerCache,
+    default_selector: DefaultSelectorFn | None = None,
+    claim: ClaimLookup | None = None,
 ) -> Profile:
     """The default profile's plugins, wired to ``cache``.
 
     ``default_selector(pod)`` returns the selector of the pod's Services and controller for
-    default topology spreading (None: no default spreading).
+    default topology spreading (None: no default spreading); ``claim(namespace, name)`` looks
+    up a PersistentVolumeClaim for VolumeBinding (None: claims are not checked).
     """
     return Profile(
         [
@@ -99,6 +104,7 @@ def default_profile(
             NodeAffinity(cache),
             NodePorts(),
             NodeResourcesFit(),
+            VolumeBinding(claim),
             PodTopologySpread(cache, default_selector),
             NodeResourcesBalancedAllocation(),
             ImageLocality(cache),

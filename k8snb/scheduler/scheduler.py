@@ -57,6 +57,7 @@ NODE_CHANGE_PLUGINS = {
 }
 ASSIGNED_POD_DELETE_PLUGINS = ("NodeResourcesFit", "NodePorts", "PodTopologySpread")
 ASSIGNED_POD_ADD_PLUGINS = ("PodTopologySpread",)
+VOLUME_PLUGINS = ("VolumeBinding",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,10 @@ class Scheduler:
         self.api = cluster.api
         self.clock = cluster.clock
         self.cache = SchedulerCache()
-        self.profile = profile or default_profile(self.cache, self._default_selector)
+        self.claims = cluster.informers.informer("persistentvolumeclaims")
+        self.profile = profile or default_profile(
+            self.cache, self._default_selector, lambda ns, name: self.claims.get(ns, name)
+        )
         self.algorithm = Algorithm(self.profile, self.cache, cluster.rng)
         self.queue = SchedulingQueue(cluster.clock)
         self.decisions: dict[str, Decision] = {}
@@ -140,6 +144,11 @@ class Scheduler:
             self._on_node_add, self._on_node_update, self._on_node_delete
         )
         self.pod_informer.add_handler(self._on_pod_add, self._on_pod_update, self._on_pod_delete)
+        # VolumeBinding's EventsToRegister: a claim created or bound may let a pod in
+        self.claims.add_handler(
+            lambda c: self.queue.move_unschedulable(VOLUME_PLUGINS),
+            lambda o, c: self.queue.move_unschedulable(VOLUME_PLUGINS),
+        )
         cluster.register_queue(self.queue, self._schedule_one)  # type: ignore[arg-type]
 
     # ---- informer handlers ----------------------------------------------------------------

@@ -185,6 +185,11 @@ def _extra(ctx: Context, obj: Obj) -> dict[str, Any]:
                 if p.get("status", {}).get("phase") not in ("Succeeded", "Failed")]
         lease = ctx.cluster.store.get("leases", ("kube-node-lease", obj["metadata"]["name"]))
         return {"pods": pods, "lease": lease}
+    if kind == "Deployment":
+        from k8snb.controllers.deployment.util import replica_sets_of
+
+        new, old, _ = replica_sets_of(ctx.api, obj)
+        return {"new_replica_set": new, "old_replica_sets": old}
     if kind in ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet",
                 "DaemonSet", "Job"):
         return {"pods": ctx.api.list("pods", obj["metadata"].get("namespace"))}

@@ -1,0 +1,5 @@
+"""The Deployment controller (``pkg/controller/deployment``): see :mod:`.controller`."""
+
+from k8snb.controllers.deployment.controller import COMPONENT, DeploymentController
+
+__all__ = ["DeploymentController", "COMPONENT"]

@@ -99,7 +99,7 @@ class APIServer:
             try:
                 sel = parse_selector(label_selector)
             except SelectorError as e:
-                raise errors.bad_request(f"unable to parse requirement: {e}") from None
+                raise errors.bad_request(str(e)) from None
             items = (o for o in items if sel.matches(o["metadata"].get("labels") or {}))
         if field_selector:
             from k8snb.api.fields import parse_field_selector
@@ -167,7 +167,7 @@ class APIServer:
                 err.message += (", the server was not able to generate a unique name for the "
                                 "object")
             raise err
-        meta["uid"] = self.new_uid()
+        meta["uid"] = meta.get("uid") or self.new_uid()  # Job admission draws it early
         meta["creationTimestamp"] = self.clock.rfc3339()
         if info.kind not in _NO_SPEC_GENERATION and "spec" in obj:
             meta["generation"] = 1

@@ -4,7 +4,9 @@ Namespaces ``default``, ``kube-system``, ``kube-public`` and ``kube-node-lease``
 ``kubernetes`` Service in ``default`` (the API server's own ClusterIP, the first address of
 10.96.0.0/12); the node ``control-plane`` with kubeadm's role label and NoSchedule taint,
 running etcd, kube-apiserver, kube-controller-manager and kube-scheduler as static pods (seen
-through the API as mirror pods); and the workers ``worker1`` … ``workerN``.
+through the API as mirror pods); the workers ``worker1`` … ``workerN``; and kubeadm's add-ons
+(:mod:`k8snb.addons`): the ``kube-proxy`` DaemonSet and the ``coredns`` Deployment behind the
+``kube-dns`` Service, their images preloaded on every node so they run at the first instant.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from k8snb.cluster import Cluster
 
-__all__ = ["bootstrap", "CONTROL_PLANE", "CONTROL_PLANE_IMAGES"]
+__all__ = ["bootstrap", "ADDON_IMAGES", "CONTROL_PLANE", "CONTROL_PLANE_IMAGES"]
 
 Obj = dict[str, Any]
 CONTROL_PLANE = "control-plane"
@@ -24,6 +26,11 @@ CONTROL_PLANE_IMAGES = {
     "kube-apiserver": f"registry.k8s.io/kube-apiserver:{VERSION}",
     "kube-controller-manager": f"registry.k8s.io/kube-controller-manager:{VERSION}",
     "kube-scheduler": f"registry.k8s.io/kube-scheduler:{VERSION}",
+}
+#: kubeadm's add-ons, preloaded on every node that bootstrap joins (``kubeadm config images``)
+ADDON_IMAGES = {
+    "kube-proxy": f"registry.k8s.io/kube-proxy:{VERSION}",
+    "coredns": "registry.k8s.io/coredns/coredns:v1.12.0",
 }
 
 
@@ -112,12 +119,17 @@ def bootstrap(cluster: Cluster, workers: int) -> None:
         labels={"node-role.kubernetes.io/control-plane": "",
                 "node.kubernetes.io/exclude-from-external-load-balancers": ""},
         taints=[{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],
-        images=list(CONTROL_PLANE_IMAGES.values()),
+        images=[*CONTROL_PLANE_IMAGES.values(), *ADDON_IMAGES.values()],
     )
     cluster.run_pending()
     ip = next(a["address"] for a in node["status"]["addresses"] if a["type"] == "InternalIP")
     for pod in _static_pods(ip, node["metadata"]["uid"]):
         api.create(pod)
     for i in range(1, workers + 1):
-        cluster.nodes.join(f"worker{i}")
+        cluster.nodes.join(f"worker{i}", images=list(ADDON_IMAGES.values()))
+    cluster.run_pending()
+    from k8snb.addons import addon_objects
+
+    for obj in addon_objects():  # kubeadm's "addon" phase: kube-proxy and CoreDNS
+        api.create(obj)
     cluster.run_pending()

@@ -25,8 +25,9 @@ def test_drain_with_force_evicts_and_keeps_static_pods() -> None:
     node = c.api.get("pods", "web")["spec"]["nodeName"]
     r = c.kubectl(f"drain {node} --force --ignore-daemonsets")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[-3:] == ["evicting pod default/web", "pod/web evicted",
-                                          f"node/{node} drained"]
+    lines = r.stdout.splitlines()
+    assert "evicting pod default/web" in lines and "pod/web evicted" in lines
+    assert lines[-1] == f"node/{node} drained"  # (a CoreDNS pod may be evicted as well)
     assert "Ready,SchedulingDisabled" in c.kubectl(f"get node {node}").stdout
     assert c.kubectl("get pods").stderr == "No resources found in default namespace.\n"
     r = c.kubectl("drain control-plane --ignore-daemonsets")

@@ -116,7 +116,8 @@ class ContainerRuntime:
         """Set by the kubelet: called (on a timer) with a sandbox id whose pause process died."""
         self.host_fs = MountedFS(Dir(), clock_now=lambda: self.clock.now)
         """The node's own filesystem, where hostPath volumes live."""
-        for d in ("/etc", "/var/log/pods", "/var/lib/kubelet", "/tmp", "/data"):
+        for d in ("/etc", "/var/log/pods", "/var/lib/kubelet", "/tmp", "/data", "/run",
+                  "/lib/modules"):
             self.host_fs.mkdir(d, parents=True)
         self.host_fs.write("/etc/hostname", node_name + "\n")
         for ref in preloaded:

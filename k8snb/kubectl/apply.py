@@ -195,6 +195,11 @@ def create(ctx: Context) -> None:
         obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": words[1]}}
         _create_one(ctx, obj, None, "")
         return
+    if words and words[0] in ("deployment", "deploy", "job", "cronjob", "cj"):
+        from k8snb.kubectl.create_workloads import create_workload
+
+        create_workload(ctx)
+        return
     if words:
         raise CommandError(f'unknown subcommand "{words[0]}" for "kubectl create" in the '
                            "simulated cluster")

@@ -6,6 +6,8 @@
 * DefaultTolerationSeconds: every pod tolerates ``not-ready`` and ``unreachable`` for 300 s.
 * Priority: ``priority: 0`` when no PriorityClass is named.
 * Service IP and NodePort allocation (the service REST strategy's allocators).
+* Jobs: the generated selector and pod labels (the Job REST strategy); CronJobs: schedule,
+  time zone and policy validation.
 """
 
 from __future__ import annotations
@@ -55,6 +57,39 @@ class Admission:
             self._default_tolerations(obj["spec"])
             obj["spec"].setdefault("priority", 0)
             obj["spec"].setdefault("preemptionPolicy", "PreemptLowerPriority")
+        elif info.kind == "Job":
+            self._job_selector(obj)
+        elif info.kind == "CronJob":
+            causes = cronjob_causes(obj)
+            if causes:
+                raise errors.invalid("CronJob", obj["metadata"].get("name", ""), causes)
+
+    def _job_selector(self, job: Obj) -> None:
+        """The Job REST strategy's ``generateSelector`` (``pkg/registry/batch/job/strategy.go``).
+
+        Unless ``manualSelector`` is true, the pods get the labels
+        ``batch.kubernetes.io/controller-uid``/``controller-uid`` (the Job's uid, known this
+        early as upstream fills system fields before PrepareForCreate) and
+        ``batch.kubernetes.io/job-name``/``job-name``, and the selector is exactly
+        ``batch.kubernetes.io/controller-uid=<uid>``; a hand-written selector is refused.
+        """
+        meta, spec = job["metadata"], job.setdefault("spec", {})
+        if spec.get("manualSelector"):
+            return
+        uid = meta["uid"] = self.server.new_uid()
+        labels = spec.setdefault("template", {}).setdefault("metadata", {}).setdefault(
+            "labels", {})
+        for key in ("job-name", "batch.kubernetes.io/job-name"):
+            labels.setdefault(key, meta.get("name", ""))
+        for key in ("controller-uid", "batch.kubernetes.io/controller-uid"):
+            labels.setdefault(key, uid)
+        given = spec.get("selector")
+        sel = spec.setdefault("selector", {})
+        sel.setdefault("matchLabels", {}).setdefault("batch.kubernetes.io/controller-uid", uid)
+        if given is not None and sel != {"matchLabels": {
+                "batch.kubernetes.io/controller-uid": uid}}:
+            raise errors.invalid("Job", meta.get("name", ""), [invalid_value(
+                "spec.selector", _go_selector(sel), "`selector` not auto-generated")])
 
     def _namespace_lifecycle(self, obj: Obj, info: ResourceInfo) -> None:
         ns_name = obj["metadata"]["namespace"]
@@ -203,7 +238,73 @@ class Admission:
         elif info.kind == "Namespace":
             new["metadata"].setdefault("labels", {})["kubernetes.io/metadata.name"] = (
                 new["metadata"]["name"])
+        elif info.kind == "Job":
+            if new["spec"].get("selector") != old["spec"].get("selector"):
+                causes.append(("spec.selector", "Invalid value: "
+                               f"{_go_selector(new['spec'].get('selector') or {})}: "
+                               "field is immutable"))
+        elif info.kind == "CronJob":
+            causes += cronjob_causes(new)
         return causes
+
+
+def _go_selector(sel: Obj) -> str:
+    """A LabelSelector as Go's ``%v`` prints it in field errors (matchLabels only)."""
+    pairs = " ".join(f"{k}:{v}" for k, v in sorted((sel.get("matchLabels") or {}).items()))
+    return f"{{MatchLabels:map[{pairs}] MatchExpressions:[]}}"
+
+
+def cronjob_causes(cj: Obj) -> list[tuple[str, str]]:
+    """CronJob validation (``pkg/apis/batch/validation``): the schedule must parse with
+    robfig/cron ``ParseStandard`` and may not carry ``TZ=``/``CRON_TZ=`` (use ``timeZone``),
+    the time zone must exist, the policy must be known, and the name leave room for the
+    ``-<minutes>`` suffix of its Jobs (52 characters)."""
+    from k8snb.controllers.cron import CronError, load_location, parse_standard
+
+    causes: list[tuple[str, str]] = []
+    meta, spec = cj.get("metadata") or {}, cj.get("spec") or {}
+    name = meta.get("name") or ""
+    if len(name) > 52:
+        causes.append(invalid_value("metadata.name", name, "must be no more than 52 characters"))
+    schedule = spec.get("schedule")
+    if not schedule:
+        causes.append(("spec.schedule", "Required value"))
+    else:
+        try:
+            parse_standard(schedule)
+        except CronError as e:
+            causes.append(invalid_value("spec.schedule", schedule, str(e)))
+        if "TZ" in schedule:
+            causes.append(invalid_value("spec.schedule", schedule, "cannot use TZ or CRON_TZ "
+                                        "in schedule, use timeZone field instead"))
+    tz = spec.get("timeZone")
+    if tz is not None:
+        if tz == "":
+            causes.append(invalid_value("spec.timeZone", tz,
+                                        "timeZone must be nil or non-empty string"))
+        else:
+            try:
+                load_location(tz)
+            except CronError:
+                causes.append(invalid_value("spec.timeZone", tz, f"unknown time zone {tz}"))
+    policy = spec.get("concurrencyPolicy")
+    if policy not in ("Allow", "Forbid", "Replace"):
+        causes.append(("spec.concurrencyPolicy", f"Unsupported value: {fmt_value(policy)}: "
+                       'supported values: "Allow", "Forbid", "Replace"'))
+    for key in ("startingDeadlineSeconds", "successfulJobsHistoryLimit",
+                "failedJobsHistoryLimit"):
+        v = spec.get(key)
+        if isinstance(v, int) and v < 0:
+            causes.append(invalid_value(f"spec.{key}", v, "must be greater than or equal to 0"))
+    tspec = (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get(
+        "spec") or {}
+    rp = tspec.get("restartPolicy")
+    if rp not in ("OnFailure", "Never"):
+        causes.append(("spec.jobTemplate.spec.template.spec.restartPolicy",
+                       'Required value: valid values: "OnFailure", "Never"' if rp is None
+                       else f"Unsupported value: {fmt_value(rp)}: supported values: "
+                       '"OnFailure", "Never"'))
+    return causes
 
 
 _MUTABLE_POD_NOTE = (

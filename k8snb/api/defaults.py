@@ -194,11 +194,18 @@ def job(obj: Obj) -> None:
         spec["completions"] = 1
         spec["parallelism"] = 1
     spec.setdefault("parallelism", 1)
-    spec.setdefault("backoffLimit", 6)
+    # MaxInt32 with backoffLimitPerIndex, 6 otherwise.
+    spec.setdefault("backoffLimit", 2147483647 if spec.get("backoffLimitPerIndex") is not None
+                    else 6)
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    meta = obj.setdefault("metadata", {})
+    if labels and not meta.get("labels"):  # the Job takes its pods' labels when it has none
+        meta["labels"] = dict(labels)
     spec.setdefault("completionMode", "NonIndexed")
     spec.setdefault("suspend", False)
     spec.setdefault("manualSelector", False)
-    spec.setdefault("podReplacementPolicy", "TerminatingOrFailed")
+    spec.setdefault("podReplacementPolicy", "Failed" if spec.get("podFailurePolicy") is not None
+                    else "TerminatingOrFailed")
     _template(obj)
 
 
@@ -210,8 +217,9 @@ def cronjob(obj: Obj) -> None:
     spec.setdefault("failedJobsHistoryLimit", 1)
     jt = spec.setdefault("jobTemplate", {})
     jt.setdefault("metadata", {})
-    inner = {"spec": jt.setdefault("spec", {})}
-    job(inner)
+    # Only the pod template is defaulted (SetDefaults_Job is for Jobs, not JobSpecs): the Job
+    # the controller creates from it gets the Job defaults.
+    _template({"spec": jt.setdefault("spec", {})})
 
 
 def secret(obj: Obj) -> None:

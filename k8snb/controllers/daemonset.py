@@ -60,6 +60,7 @@ __all__ = [
     "DaemonSetController",
     "TEMPLATE_GENERATION_LABEL",
     "add_daemon_tolerations",
+    "daemon_pod_spec",
     "daemonset_rollout_status",
     "node_should_run_daemon_pod",
 ]
@@ -118,15 +119,23 @@ def _matches_node(spec: Obj, node: Obj) -> bool:
     return any(term_matches(t, labels, name) for t in required.get("nodeSelectorTerms") or ())
 
 
-def node_should_run_daemon_pod(node: Obj, ds: Obj) -> tuple[bool, bool]:
+def daemon_pod_spec(ds: Obj) -> Obj:
+    """The template's pod spec with the daemon tolerations added (what a new pod gets)."""
+    spec = jcopy(((ds.get("spec") or {}).get("template") or {}).get("spec") or {})
+    add_daemon_tolerations(spec)
+    return spec
+
+
+def node_should_run_daemon_pod(node: Obj, ds: Obj, spec: Obj | None = None) -> tuple[bool, bool]:
     """``NodeShouldRunDaemonPod``: (should a new pod run here, may an existing one stay).
 
     The pod's name must match (if the template sets ``nodeName``), its node selector and
     required node affinity must match; with an untolerated NoSchedule/NoExecute taint no new
     pod goes there, and an existing one stays only if no NoExecute taint is untolerated.
+    ``spec`` is :func:`daemon_pod_spec` of ``ds``, when the caller has it already.
     """
-    spec = jcopy(((ds.get("spec") or {}).get("template") or {}).get("spec") or {})
-    add_daemon_tolerations(spec)
+    if spec is None:
+        spec = daemon_pod_spec(ds)
     name = node["metadata"]["name"]
     if spec.get("nodeName") and spec["nodeName"] != name:
         return False, False
@@ -269,13 +278,16 @@ class DaemonSetController:
         if ds is None or ds["metadata"].get("deletionTimestamp"):
             return
         nodes = sorted(self.nodes.list(), key=lambda n: n["metadata"]["name"])
+        spec = daemon_pod_spec(ds)
+        verdicts = {n["metadata"]["name"]: node_should_run_daemon_pod(n, ds, spec)
+                    for n in nodes}
         current, hash_ = self._construct_history(ds)
-        self._manage(ds, nodes, hash_, current)
+        self._manage(ds, nodes, verdicts, hash_, current)
         strategy = (ds["spec"].get("updateStrategy") or {}).get("type", "RollingUpdate")
         if strategy == "RollingUpdate":
-            self._rolling_update(ds, nodes, hash_, current)
+            self._rolling_update(ds, verdicts, hash_)
         self._cleanup_history(ds, current)
-        self._update_status(ds, nodes, hash_)
+        self._update_status(ds, nodes, verdicts, hash_)
 
     def _daemon_pods(self, ds: Obj) -> dict[str, list[Obj]]:
         """``getNodesToDaemonPods``: the DaemonSet's pods grouped by the node they are for."""
@@ -317,7 +329,8 @@ class DaemonSetController:
         return cur, (cur["metadata"].get("labels") or {}).get(CONTROLLER_REVISION_HASH_LABEL,
                                                                hash_)
 
-    def _manage(self, ds: Obj, nodes: list[Obj], hash_: str, current: Obj) -> None:
+    def _manage(self, ds: Obj, nodes: list[Obj], verdicts: dict[str, tuple[bool, bool]],
+                hash_: str, current: Obj) -> None:
         """``manage``: which nodes need a daemon pod, which pods must go."""
         by_node = self._daemon_pods(ds)
         known = {n["metadata"]["name"] for n in nodes}
@@ -325,7 +338,7 @@ class DaemonSetController:
         to_delete: list[Obj] = []
         for node in nodes:
             name = node["metadata"]["name"]
-            should_run, should_stay = node_should_run_daemon_pod(node, ds)
+            should_run, should_stay = verdicts[name]
             pods = by_node.get(name, [])
             if should_run and not pods:
                 to_create.append(name)
@@ -395,12 +408,13 @@ class DaemonSetController:
             if e.reason != "NotFound":
                 self.queue.add_after(self._key(ds), 10.0, recurring=True)
 
-    def _rolling_update(self, ds: Obj, nodes: list[Obj], hash_: str, current: Obj) -> None:
+    def _rolling_update(self, ds: Obj, verdicts: dict[str, tuple[bool, bool]],
+                        hash_: str) -> None:
         """``rollingUpdate`` without surge: replace old pods, at most maxUnavailable at once."""
         by_node = self._daemon_pods(ds)
         min_ready = int(ds["spec"].get("minReadySeconds") or 0)
         now = self.clock.now
-        desired = sum(1 for n in nodes if node_should_run_daemon_pod(n, ds)[0])
+        desired = sum(1 for run, _ in verdicts.values() if run)
         ru = (ds["spec"].get("updateStrategy") or {}).get("rollingUpdate") or {}
         max_unavailable = _scaled(ru.get("maxUnavailable", 1), desired, True)
         if max_unavailable == 0 and _scaled(ru.get("maxSurge", 0), desired, True) == 0:
@@ -443,7 +457,8 @@ class DaemonSetController:
                 live.add(r["metadata"]["name"])
         self.history.truncate(revisions, live, int(ds["spec"].get("revisionHistoryLimit", 10)))
 
-    def _update_status(self, ds: Obj, nodes: list[Obj], hash_: str) -> None:
+    def _update_status(self, ds: Obj, nodes: list[Obj], verdicts: dict[str, tuple[bool, bool]],
+                       hash_: str) -> None:
         """``updateDaemonSetStatus``: count nodes, using the oldest daemon pod on each."""
         by_node = self._daemon_pods(ds)
         min_ready = int(ds["spec"].get("minReadySeconds") or 0)
@@ -452,7 +467,7 @@ class DaemonSetController:
         for node in nodes:
             name = node["metadata"]["name"]
             pods = by_node.get(name)
-            if node_should_run_daemon_pod(node, ds)[0]:
+            if verdicts[name][0]:
                 desired += 1
                 if not pods:
                     continue

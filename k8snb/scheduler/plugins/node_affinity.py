@@ -128,6 +128,16 @@ class NodeAffinity(Plugin):
     def filter_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
+        if len(idx) <= 16:
+            # Few candidates (a DaemonSet pod pinned to its node by PreFilter): check just
+            # those, instead of building and caching a whole-cluster mask per pinned pod.
+            infos = arrays.infos
+            return np.fromiter(
+                (not matches_required(pod, infos[i].labels, infos[i].name)  # type: ignore[union-attr]
+                 for i in idx.tolist()),
+                bool,
+                len(idx),
+            )
         return ~required_mask(self.cache.label_mask, pod)[idx]
 
     def diagnose_batch(

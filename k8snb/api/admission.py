@@ -55,7 +55,7 @@ class Admission:
             if "kubernetes.io/config.mirror" not in (obj["metadata"].get("annotations") or {}):
                 self._service_account(obj)
             self._default_tolerations(obj["spec"])
-            obj["spec"].setdefault("priority", 0)
+            self._priority(obj)
             obj["spec"].setdefault("preemptionPolicy", "PreemptLowerPriority")
         elif info.kind == "Job":
             self._job_selector(obj)
@@ -137,6 +137,21 @@ class Admission:
             mounts = c.setdefault("volumeMounts", [])
             if not any(m.get("mountPath") == _TOKEN_PATH for m in mounts):
                 mounts.append({"name": vol_name, "readOnly": True, "mountPath": _TOKEN_PATH})
+
+    def _priority(self, pod: Obj) -> None:
+        """Priority admission: ``priorityClassName`` becomes the numeric ``priority``."""
+        spec = pod["spec"]
+        name = spec.get("priorityClassName")
+        if not name:
+            spec.setdefault("priority", 0)
+            return
+        pc = self.server.store.get("priorityclasses", ("", name))
+        if pc is None:
+            raise errors.forbidden(f'pods "{pod["metadata"].get("name", "")}" is forbidden: no '
+                                   f"PriorityClass with name {name} was found")
+        spec["priority"] = pc.get("value", 0)
+        if pc.get("preemptionPolicy"):
+            spec.setdefault("preemptionPolicy", pc["preemptionPolicy"])
 
     @staticmethod
     def _default_tolerations(spec: Obj) -> None:

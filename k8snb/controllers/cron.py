@@ -327,9 +327,8 @@ class SpecSchedule(Schedule):
         """``for bit(t.X()) not in mask { t = t.Add(unit); if t.X() == 0 { goto WRAP } }``,
         jumping straight to the answer (and checking it against the zone's wall clock)."""
         value = getattr(cur.w, attr)
-        k = 1
-        while value + k < 60 and not (1 << (value + k)) & mask:
-            k += 1
+        later = mask & ((1 << 60) - 1) & ~((1 << (value + 1)) - 1)  # allowed values > value
+        k = ((later & -later).bit_length() - 1 - value) if later else 60 - value
         jumped = cur.add(k * unit)
         if getattr(jumped.w, attr) == (value + k) % 60:
             return jumped, value + k == 60

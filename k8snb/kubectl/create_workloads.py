@@ -14,7 +14,8 @@ from typing import Any
 from k8snb.api.names import random_string
 from k8snb.kubectl.cli import CommandError, Context
 
-__all__ = ["create_workload", "create_deployment", "SUBCOMMANDS"]
+__all__ = ["create_workload", "create_deployment", "create_job", "create_cronjob",
+           "SUBCOMMANDS"]
 
 Obj = dict[str, Any]
 
@@ -102,3 +103,82 @@ def create_deployment(ctx: Context) -> None:
         "status": {},
     }
     _create_one(ctx, deploy, ctx.namespace, "")
+
+
+def create_job(ctx: Context) -> None:
+    """``kubectl create job NAME --image=IMAGE [-- CMD...]`` or ``--from=cronjob/NAME``.
+
+    A port of kubectl ``pkg/cmd/create/create_job.go``: one container named NAME,
+    ``restartPolicy: Never``. ``--from`` copies the CronJob's jobTemplate, adds the annotation
+    ``cronjob.kubernetes.io/instantiate: manual`` and an ownerReference to the CronJob
+    (``controller: true`` without blockOwnerDeletion).
+    """
+    from k8snb.kubectl.apply import _create_one
+
+    name = _name(ctx)
+    image, source = ctx.args.str("image") or "", ctx.args.str("from") or ""
+    command = list(ctx.args.rest)
+    if not image and not source:
+        raise CommandError("either --image or --from must be specified")
+    if image and source:
+        raise CommandError("--image or --from must be specified")
+    if command and source:
+        raise CommandError("cannot specify --from and command")
+    if not source:
+        container: Obj = {"name": name, "image": image, "resources": {}}
+        if command:
+            container["command"] = command
+        job: Obj = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+                    "spec": {"template": {"metadata": {}, "spec": {
+                        "containers": [container], "restartPolicy": "Never"}}},
+                    "status": {}}
+        _create_one(ctx, job, ctx.namespace, "")
+        return
+    kind, _, cj_name = source.partition("/")
+    if not cj_name:
+        raise CommandError(f"from must be of the form <resource>/<name>, got {source!r}"
+                           .replace("'", '"'))
+    info = ctx.api.resolve(kind)
+    if info.kind != "CronJob":
+        raise CommandError(f"unknown object type *v1.{info.kind}")
+    cj = ctx.api.get(info, cj_name, ctx.namespace)
+    template = cj["spec"].get("jobTemplate") or {}
+    tmeta = template.get("metadata") or {}
+    annotations = {"cronjob.kubernetes.io/instantiate": "manual",
+                   **(tmeta.get("annotations") or {})}
+    meta: Obj = {"name": name, "annotations": annotations,
+                 "ownerReferences": [{"apiVersion": "batch/v1", "kind": "CronJob",
+                                      "name": cj_name, "uid": cj["metadata"]["uid"],
+                                      "controller": True}]}
+    if tmeta.get("labels"):
+        meta["labels"] = dict(tmeta["labels"])
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta,
+           "spec": dict(template.get("spec") or {}), "status": {}}
+    _create_one(ctx, job, ctx.namespace, "")
+
+
+def create_cronjob(ctx: Context) -> None:
+    """``kubectl create cronjob NAME --image=IMAGE --schedule=SPEC [--restart=P] [-- CMD...]``.
+
+    A port of kubectl ``pkg/cmd/create/create_cronjob.go``: one container named NAME,
+    ``restartPolicy`` from ``--restart`` (default ``OnFailure``), the jobTemplate named NAME.
+    """
+    from k8snb.kubectl.apply import _create_one
+
+    name = _name(ctx)
+    image, schedule = ctx.args.str("image") or "", ctx.args.str("schedule") or ""
+    if not image:
+        raise CommandError("--image must be specified")
+    if not schedule:
+        raise CommandError("--schedule must be specified")
+    container: Obj = {"name": name, "image": image, "resources": {}}
+    if ctx.args.rest:
+        container["command"] = list(ctx.args.rest)
+    cj = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": name},
+          "spec": {"schedule": schedule, "jobTemplate": {
+              "metadata": {"name": name},
+              "spec": {"template": {"metadata": {}, "spec": {
+                  "containers": [container],
+                  "restartPolicy": ctx.args.str("restart") or "OnFailure"}}}}},
+          "status": {}}
+    _create_one(ctx, cj, ctx.namespace, "")

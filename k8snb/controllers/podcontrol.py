@@ -59,6 +59,8 @@ __all__ = [
     "orphans_matching",
     "pod_from_template",
     "pods_to_delete",
+    "ready_condition",
+    "ready_since",
     "slow_start_batch",
 ]
 
@@ -165,7 +167,8 @@ def is_pod_terminating(pod: Obj) -> bool:
             and bool(pod["metadata"].get("deletionTimestamp")))
 
 
-def _ready_condition(pod: Obj) -> Obj | None:
+def ready_condition(pod: Obj) -> Obj | None:
+    """The pod's ``Ready`` condition, if it has one."""
     for c in pod.get("status", {}).get("conditions") or ():
         if c.get("type") == "Ready":
             return c
@@ -174,7 +177,7 @@ def _ready_condition(pod: Obj) -> Obj | None:
 
 def is_pod_ready(pod: Obj) -> bool:
     """The pod's ``Ready`` condition is ``True`` (``podutil.IsPodReady``)."""
-    c = _ready_condition(pod)
+    c = ready_condition(pod)
     return c is not None and c.get("status") == "True"
 
 
@@ -183,7 +186,7 @@ def is_pod_available(pod: Obj, min_ready_seconds: int | float, now: float) -> bo
 
     Upstream compares strictly: ``lastTransitionTime + minReadySeconds`` must be *before* now.
     """
-    c = _ready_condition(pod)
+    c = ready_condition(pod)
     if c is None or c.get("status") != "True":
         return False
     if not min_ready_seconds:
@@ -194,7 +197,7 @@ def is_pod_available(pod: Obj, min_ready_seconds: int | float, now: float) -> bo
 
 def ready_since(pod: Obj) -> float | None:
     """When a ready pod became ready (its Ready condition's lastTransitionTime), else None."""
-    c = _ready_condition(pod)
+    c = ready_condition(pod)
     if c is None or c.get("status") != "True" or not c.get("lastTransitionTime"):
         return None
     return parse_time(c["lastTransitionTime"])

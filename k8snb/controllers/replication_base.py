@@ -47,6 +47,7 @@ from k8snb.controllers.podcontrol import (
     orphan_label_index,
     orphans_matching,
     pods_to_delete,
+    ready_condition,
     ready_since,
     slow_start_batch,
 )
@@ -232,19 +233,20 @@ class ReplicaManagerBase:
         selector = self.selector_of(owner)
         if selector is None:
             return  # upstream logs "error converting pod selector" and gives up
-        uid = owner["metadata"]["uid"]
-        owned = self.pods.by_index(CONTROLLER_UID_INDEX, uid)
-        orphans = orphans_matching(self.pods, namespace, selector)
-        active = [p for p in owned + orphans if is_pod_active(p)]
+        active, terminating_pods = [], 0
+        for pod in self.pods.by_index(CONTROLLER_UID_INDEX, owner["metadata"]["uid"]):
+            if is_pod_active(pod):
+                active.append(pod)
+            elif is_pod_terminating(pod) and selector.matches(pod["metadata"].get("labels")):
+                terminating_pods += 1
+        active += [p for p in orphans_matching(self.pods, namespace, selector)
+                   if is_pod_active(p)]
         active = ControllerRefManager(self.api, owner, selector).claim_pods(active)
 
         error: StatusError | None = None
         if not owner["metadata"].get("deletionTimestamp"):
             error = self.manage_replicas(active, owner)
-        terminating = None
-        if self.TERMINATING_REPLICAS:
-            terminating = sum(1 for p in owned if is_pod_terminating(p)
-                              and selector.matches(p["metadata"].get("labels")))
+        terminating = terminating_pods if self.TERMINATING_REPLICAS else None
         status = self.calculate_status(owner, active, terminating, error)
         self._write_status(owner, status)
 
@@ -317,13 +319,14 @@ class ReplicaManagerBase:
         min_ready = spec.get("minReadySeconds") or 0
         now = self.clock.now
         fully = ready = available = 0
+        wanted = template_labels.items()
         for pod in active:
-            labels = pod["metadata"].get("labels") or {}
-            if all(labels.get(k) == v for k, v in template_labels.items()):
+            if wanted <= (pod["metadata"].get("labels") or {}).items():
                 fully += 1
-            if is_pod_ready(pod):
+            cond = ready_condition(pod)
+            if cond is not None and cond.get("status") == "True":
                 ready += 1
-                if is_pod_available(pod, min_ready, now):
+                if not min_ready or is_pod_available(pod, min_ready, now):
                     available += 1
         conditions = [dict(c) for c in old.get("conditions") or []]
         failure = next((c for c in conditions if c.get("type") == REPLICA_FAILURE), None)

@@ -42,7 +42,7 @@ from k8snb.util.jsoncopy import jcopy
 if TYPE_CHECKING:
     from k8snb.cluster import Cluster
 
-__all__ = ["DeploymentController", "COMPONENT"]
+__all__ = ["DeploymentController", "COMPONENT", "owner_reference", "working_copy"]
 
 Obj = dict[str, Any]
 Key = tuple[str, str]
@@ -75,6 +75,7 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, RollbackMixin
         self._retries: dict[Key, int] = {}
         self._selectors: dict[str, tuple[Any, Any]] = {}  # deployment uid -> (selector, parsed)
         self._template_keys: dict[str, tuple[int, str]] = {}  # uid -> (generation, key)
+        self._rs_template_keys: dict[str, tuple[int, str]] = {}
         self.deployments.add_handler(self._enqueue, lambda old, new: self._enqueue(new),
                                      self._deployment_deleted)
         self.replicasets.add_handler(self._rs_added, self._rs_updated, self._rs_deleted)
@@ -142,6 +143,7 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, RollbackMixin
                 self._enqueue(d)
 
     def _rs_deleted(self, rs: Obj) -> None:
+        self._rs_template_keys.pop(rs["metadata"].get("uid", ""), None)
         d = self._owner_deployment(rs)
         if d is not None:
             self._enqueue(d)
@@ -189,6 +191,17 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, RollbackMixin
         self._template_keys[uid] = (gen, key)
         return key
 
+    def rs_template_key(self, rs: Obj) -> str:
+        """:func:`util.template_key` of a ReplicaSet's template, cached per generation."""
+        uid = rs["metadata"].get("uid", "")
+        gen = int(rs["metadata"].get("generation") or 0)
+        cached = self._rs_template_keys.get(uid)
+        if cached is not None and cached[0] == gen:
+            return cached[1]
+        key = util.template_key(rs["spec"].get("template"))
+        self._rs_template_keys[uid] = (gen, key)
+        return key
+
     # -- the loop -------------------------------------------------------------------------------
 
     def sync_key(self, key: Key) -> None:
@@ -213,7 +226,7 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, RollbackMixin
         cached = self.deployments.get(*key)
         if cached is None:
             return
-        d = jcopy(cached)
+        d = working_copy(cached)
         sel = self.selector(d)
         if sel is None or sel.empty():
             # A Deployment must not select every pod of its namespace.
@@ -310,6 +323,19 @@ class DeploymentController(SyncMixin, RollingMixin, RecreateMixin, RollbackMixin
 
     def event(self, d: Obj, type_: str, reason: str, message: str) -> None:
         self.api.record_event(d, type_, reason, message, COMPONENT)
+
+
+def working_copy(obj: Obj) -> Obj:
+    """A copy of a cached object that the controller may change: metadata, annotations, spec
+    and status are its own; deeper parts (the pod template) are shared and only replaced,
+    never changed in place."""
+    meta = dict(obj["metadata"])
+    if meta.get("annotations") is not None:
+        meta["annotations"] = dict(meta["annotations"])
+    out = {**obj, "metadata": meta, "spec": dict(obj.get("spec") or {})}
+    if "status" in obj:
+        out["status"] = jcopy(obj["status"])
+    return out
 
 
 def owner_reference(d: Obj) -> Obj:

@@ -77,7 +77,7 @@ class SyncMixin:
     def get_all_replica_sets_and_sync_revision(self, d: Obj, rs_list: list[Obj],
                                                create: bool) -> tuple[Obj | None, list[Obj]]:
         """(new ReplicaSet or None, all old ReplicaSets), the new one at the top revision."""
-        new_rs = util.find_new_replica_set(d, rs_list, self.template_key(d))
+        new_rs = util.find_new_replica_set(d, rs_list, self.template_key(d), self.rs_template_key)
         _, all_old = util.find_old_replica_sets(d, rs_list, new_rs)
         new_rs = self.get_new_replica_set(d, rs_list, all_old, create, new_rs)
         return new_rs, all_old
@@ -89,7 +89,9 @@ class SyncMixin:
         status = d.setdefault("status", {})
         now = self.clock.rfc3339()
         if existing is not None:
-            rs_copy = jcopy(existing)
+            from k8snb.controllers.deployment.controller import working_copy
+
+            rs_copy = working_copy(existing)
             annotations_updated = util.set_new_replica_set_annotations(d, rs_copy, new_revision,
                                                                        True)
             min_ready = int(d["spec"].get("minReadySeconds") or 0)
@@ -248,7 +250,9 @@ class SyncMixin:
         if not size_changed and not util.replicas_annotations_need_update(rs, replicas,
                                                                           maximum):
             return False, rs
-        rs_copy = jcopy(rs)
+        from k8snb.controllers.deployment.controller import working_copy
+
+        rs_copy = working_copy(rs)
         rs_copy["spec"]["replicas"] = new_scale
         util.set_replicas_annotations(rs_copy, replicas, maximum)
         stored = self.update_replica_set(rs_copy)

@@ -279,11 +279,17 @@ def replica_sets_by_size(rss: list[Obj], *, newer_first: bool) -> list[Obj]:
 
 # -- new and old ReplicaSets -----------------------------------------------------------------------
 
-def find_new_replica_set(d: Obj, rss: list[Obj], key: str | None = None) -> Obj | None:
-    """The oldest ReplicaSet whose template equals the Deployment's, ignoring the hash."""
+def find_new_replica_set(d: Obj, rss: list[Obj], key: str | None = None,
+                         rs_key: Any = None) -> Obj | None:
+    """The oldest ReplicaSet whose template equals the Deployment's, ignoring the hash.
+
+    ``key`` may pass the Deployment's :func:`template_key`, ``rs_key`` a (caching) function
+    giving a ReplicaSet's.
+    """
     want = key if key is not None else template_key(d["spec"].get("template"))
     for rs in replica_sets_by_creation(rss):
-        if template_key(rs["spec"].get("template")) == want:
+        got = rs_key(rs) if rs_key is not None else template_key(rs["spec"].get("template"))
+        if got == want:
             return rs
     return None
 

@@ -14,18 +14,30 @@ from k8snb.views.frames import nodes_frame, pods_frame, scheduling_frame
 from k8snb.views.graph import cluster_graph
 from k8snb.views.node import node_dot
 from k8snb.views.pod import pod_dot
+from k8snb.views.workloads import (
+    RolloutRecorder,
+    cronjob_timeline,
+    ownership_diagram,
+    ownership_dot,
+    rollout_history_frame,
+)
 
 __all__ = [
     "Diagram",
     "RenderError",
+    "RolloutRecorder",
     "cluster_diagram",
     "cluster_dot",
     "cluster_graph",
+    "cronjob_timeline",
     "node_diagram",
     "node_dot",
     "nodes_frame",
+    "ownership_diagram",
+    "ownership_dot",
     "pod_diagram",
     "pod_dot",
     "pods_frame",
+    "rollout_history_frame",
     "scheduling_frame",
 ]

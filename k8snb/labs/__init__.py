@@ -16,16 +16,34 @@ from k8snb.labs.namespace import NamespaceLab, namespace_lab
 from k8snb.labs.nodes import NodesLab, nodes_lab
 from k8snb.labs.pod import PodLab, pod_lab, two_container_pod
 from k8snb.labs.scheduler import SchedulerLab, scheduler_lab
+from k8snb.labs.workloads import (
+    CronJobLab,
+    DaemonSetLab,
+    DeploymentLab,
+    JobLab,
+    cronjob_lab,
+    daemonset_lab,
+    deployment_lab,
+    job_lab,
+)
 
 __all__ = [
     "ClockLab",
     "Console",
+    "CronJobLab",
+    "DaemonSetLab",
+    "DeploymentLab",
+    "JobLab",
     "NamespaceLab",
     "NodesLab",
     "PodLab",
     "SchedulerLab",
     "clock",
     "console",
+    "cronjob_lab",
+    "daemonset_lab",
+    "deployment_lab",
+    "job_lab",
     "namespace_lab",
     "nodes_lab",
     "pod_lab",

@@ -162,6 +162,19 @@ class Mount:
     volume: str = ""  # volume name, "" for kubelet-managed files such as /etc/hosts
 
 
+_FROZEN: dict[int, tuple[Dir, frozenset[int]]] = {}
+
+
+def _frozen_ids(root: Dir) -> frozenset[int]:
+    """The identities of every node of a shared image tree (computed once per tree; the tree
+    is kept alive here so that the identities stay its own)."""
+    hit = _FROZEN.get(id(root))
+    if hit is None or hit[0] is not root:
+        hit = _FROZEN[id(root)] = (root, frozenset([id(root)] + [id(n) for _, n in
+                                                                    root.walk()]))
+    return hit[1]
+
+
 class MountedFS:
     """A container's view: a root tree with mounts layered over it. Paths are absolute.
 
@@ -175,6 +188,7 @@ class MountedFS:
         self.mounts: list[Mount] = []
         self._now = clock_now
         self._shared = shared
+        self._frozen = _frozen_ids(root) if shared else frozenset()
         self.proc: Callable[[list[str]], Node | tuple[MountedFS, str] | None] | None = None
         """Answers paths under /proc (given the parts after "proc"): a node, or another
         filesystem and a path in it (/proc/<pid>/root), or None (no such file)."""
@@ -182,17 +196,35 @@ class MountedFS:
             self.mount(m)
 
     def _own(self, path: str) -> None:
-        """Copy the shared image tree before the first change under the root filesystem."""
+        """Before a change under the root filesystem, copy the shared image nodes on the way
+        to ``path`` (the directories and the file itself), one level deep each: the rest of
+        the image stays shared, so a write costs a handful of nodes, not a whole tree."""
         if self._shared and self._locate(path)[0] is self.root:
-            self.root = self.root.clone()
-            self._shared = False
+            self._own_parts(_parts(path))
+
+    def _own_parts(self, parts: list[str]) -> None:
+        frozen = self._frozen
+        node = self.root
+        if id(node) in frozen:
+            node = self.root = Dir(dict(node.entries), node.mode, node.mtime)
+        for p in parts:
+            nxt = node.entries.get(p)
+            if nxt is None:
+                return
+            if id(nxt) in frozen:
+                nxt = node.entries[p] = (Dir(dict(nxt.entries), nxt.mode, nxt.mtime)
+                                         if isinstance(nxt, Dir) else copy.copy(nxt))
+            if not isinstance(nxt, Dir):
+                return
+            node = nxt
 
     def mount(self, m: Mount) -> None:
         """Mount over ``m.path``, creating the mount point like runc does."""
         m.path = norm(m.path)
         parts = _parts(m.path)
         if parts and not self.exists(m.path):
-            self._own("/")
+            if self._shared:
+                self._own_parts(parts[:-1])
             parent = _mkdirs(self.root, parts[:-1])
             if parts[-1] not in parent.entries:
                 parent.entries[parts[-1]] = Dir() if isinstance(m.node, Dir) else File()

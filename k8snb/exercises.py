@@ -35,6 +35,12 @@ __all__ = [
     "check_unschedulable_pod",
     "check_shared_volume",
     "check_team_namespace",
+    "check_replicaset",
+    "check_rollout",
+    "check_statefulset",
+    "check_daemonset_everywhere",
+    "check_job",
+    "check_cronjob",
 ]
 
 Obj = dict[str, Any]
@@ -383,3 +389,241 @@ def check_team_namespace(cluster: Cluster, namespace: str = "team-a", name: str 
         (f"it is Running on {node}", on_node),
     ], success=f"`kubectl get nodes -l {label}` and `kubectl get pods -n {namespace} -o wide` "
                "show the match.")
+
+
+# -- 05 pod controllers -------------------------------------------------------------------------
+
+
+def _owned_pods(cluster: Cluster, owner: Obj) -> list[Obj]:
+    uid = owner["metadata"]["uid"]
+    return [p for p in cluster.api.list("pods", owner["metadata"]["namespace"])
+            if any(r.get("uid") == uid and r.get("controller")
+                   for r in p["metadata"].get("ownerReferences") or [])]
+
+
+def _all_running(pods: list[Obj], want: int) -> str | None:
+    live = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
+    if len(live) != want:
+        return f"it has {len(live)} pods, not {want}; give it time with `cluster.settle()`"
+    for pod in live:
+        problem = _running(pod)
+        if problem:
+            return f"pod {pod['metadata']['name']}: {problem}"
+    return None
+
+
+def _exists(cluster: Cluster, resource: str, name: str, how: str) -> Callable[[], str | None]:
+    def test() -> str | None:
+        if _get(cluster, resource, name, "default") is None:
+            return f"not found; {how}"
+        return None
+
+    return test
+
+
+def check_replicaset(cluster: Cluster, name: str = "frontend", replicas: int = 3,
+                     label: str = "tier=frontend") -> Check:
+    """05: a ReplicaSet that selects ``tier=frontend`` and keeps 3 nginx pods running."""
+    key, _, value = label.partition("=")
+
+    def selects() -> str | None:
+        rs = cluster.api.get("replicasets", name, "default")
+        match = (rs["spec"].get("selector") or {}).get("matchLabels") or {}
+        if match.get(key) != value:
+            return f"its selector.matchLabels is {match or '{}'}, not {key}: {value}"
+        if rs["spec"].get("replicas") != replicas:
+            return f"spec.replicas is {rs['spec'].get('replicas')}, not {replicas}"
+        return None
+
+    def running() -> str | None:
+        return _all_running(_owned_pods(cluster, cluster.api.get("replicasets", name, "default")),
+                            replicas)
+
+    return _run("a ReplicaSet of your own", [
+        (f'a ReplicaSet "{name}" in "default"',
+         _exists(cluster, "replicasets", name, "write it with `%%kubectl apply -f -`")),
+        (f"it selects {label} and wants {replicas} replicas", selects),
+        (f"{replicas} pods it owns are Running", running),
+    ], success=f"Delete one of its pods: a new one appears. `kubectl get pods -l {label}`.")
+
+
+def check_rollout(cluster: Cluster, name: str = "shop", image: str = "nginx:1.27") -> Check:
+    """05: a Deployment updated (not created) to a new image, without losing capacity."""
+
+    def updated() -> str | None:
+        d = cluster.api.get("deployments", name, "default")
+        images = [c.get("image") for c in d["spec"]["template"]["spec"]["containers"]]
+        if image not in images:
+            return f"its image is {', '.join(map(str, images))}; try `kubectl set image`"
+        rev = (d["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision")
+        if rev in (None, "1"):
+            return ("it is at revision 1: create it with another image first, then update it "
+                    "so that a rollout happens")
+        return None
+
+    def safe() -> str | None:
+        d = cluster.api.get("deployments", name, "default")
+        strategy = d["spec"].get("strategy") or {}
+        ru = strategy.get("rollingUpdate") or {}
+        if strategy.get("type") != "RollingUpdate" or str(ru.get("maxUnavailable")) not in (
+                "0", "0%"):
+            return ("strategy.rollingUpdate.maxUnavailable is "
+                    f"{ru.get('maxUnavailable', '-')}, not 0")
+        return None
+
+    def done() -> str | None:
+        from k8snb.kubectl.rollout import deployment_status
+
+        try:
+            text, finished = deployment_status(cluster.api.get("deployments", name, "default"))
+        except ValueError as e:
+            return str(e)
+        return None if finished else f"{text} (advance the clock)"
+
+    return _run("a rollout that never drops below full capacity", [
+        (f'a Deployment "{name}" in "default"',
+         _exists(cluster, "deployments", name, f"try `kubectl create deployment {name} "
+                                               "--image=nginx:1.26 --replicas=3`")),
+        ("maxUnavailable is 0 (only surge pods make room)", safe),
+        (f"its template was updated to {image} (revision 2 or later)", updated),
+        ("the rollout finished", done),
+    ], success=f"`kubectl rollout history deployment/{name}` lists the revisions; "
+               "`kubectl rollout undo` goes back.")
+
+
+def check_statefulset(cluster: Cluster, name: str = "counter", replicas: int = 3) -> Check:
+    """05: a StatefulSet whose pods ``counter-0`` … ``counter-2`` all run."""
+
+    def shaped() -> str | None:
+        sts = cluster.api.get("statefulsets", name, "default")
+        if sts["spec"].get("replicas") != replicas:
+            return f"spec.replicas is {sts['spec'].get('replicas')}, not {replicas}"
+        if sts["spec"].get("volumeClaimTemplates"):
+            return ("it has volumeClaimTemplates: its pods would wait for storage this "
+                    "cluster cannot provide yet; leave them out")
+        return None
+
+    def pods() -> str | None:
+        for i in range(replicas):
+            pod = _get(cluster, "pods", f"{name}-{i}", "default")
+            if pod is None:
+                return (f"no pod {name}-{i} yet: pods start one at a time; give it time with "
+                        "`cluster.settle()`")
+            problem = _running(pod)
+            if problem:
+                return f"{name}-{i}: {problem}"
+        return None
+
+    return _run("a StatefulSet with stable names", [
+        (f'a StatefulSet "{name}" in "default"',
+         _exists(cluster, "statefulsets", name, "write it with `%%kubectl apply -f -`")),
+        (f"it wants {replicas} replicas and no volume claims", shaped),
+        (f"pods {name}-0 … {name}-{replicas - 1} are Running", pods),
+    ], success=f"Delete {name}-1: a new pod with the same name comes back.")
+
+
+def check_daemonset_everywhere(cluster: Cluster, name: str = "log-agent") -> Check:
+    """05: a DaemonSet with a pod on every node, the control plane included."""
+
+    def everywhere() -> str | None:
+        ds = cluster.api.get("daemonsets", name, "default")
+        nodes = {n["metadata"]["name"] for n in cluster.api.list("nodes")}
+        where = {p["spec"].get("nodeName") for p in _owned_pods(cluster, ds)}
+        missing = sorted(nodes - where)
+        if missing:
+            extra = ""
+            if "control-plane" in missing:
+                extra = (f"; the control plane has the taint {CONTROL_PLANE_TAINT}:NoSchedule: "
+                         "add a toleration to the pod template")
+            return f"no pod on {', '.join(missing)}{extra}"
+        return None
+
+    def running() -> str | None:
+        ds = cluster.api.get("daemonsets", name, "default")
+        return _all_running(_owned_pods(cluster, ds), len(cluster.api.list("nodes")))
+
+    return _run("a DaemonSet on every node", [
+        (f'a DaemonSet "{name}" in "default"',
+         _exists(cluster, "daemonsets", name, "write it with `%%kubectl apply -f -`")),
+        ("it has a pod on every node, control plane included", everywhere),
+        ("all its pods are Running", running),
+    ], success="Add a node with `cluster.add_node(...)`: it gets a pod too.")
+
+
+def check_job(cluster: Cluster, name: str = "countdown", completions: int = 3) -> Check:
+    """05: a Job that completes 3 times, two pods at a time, its pods kept afterwards."""
+
+    def shaped() -> str | None:
+        job = cluster.api.get("jobs", name, "default")
+        if job["spec"].get("completions") != completions:
+            return f"spec.completions is {job['spec'].get('completions')}, not {completions}"
+        if job["spec"].get("parallelism") != 2:
+            return f"spec.parallelism is {job['spec'].get('parallelism')}, not 2"
+        return None
+
+    def complete() -> str | None:
+        job = cluster.api.get("jobs", name, "default")
+        if _condition(job, "Complete").get("status") == "True":
+            return None
+        if _condition(job, "Failed").get("status") == "True":
+            return (f"it Failed: {_condition(job, 'Failed').get('reason')}; do its pods exit 0? "
+                    f"delete it and apply it again")
+        return "not Complete yet; give it time with `cluster.settle()`"
+
+    def kept() -> str | None:
+        job = cluster.api.get("jobs", name, "default")
+        done = [p for p in _owned_pods(cluster, job)
+                if (p.get("status") or {}).get("phase") == "Succeeded"]
+        if len(done) < completions:
+            return f"only {len(done)} Succeeded pods are left"
+        return None
+
+    return _run("a Job that finishes its work", [
+        (f'a Job "{name}" in "default"',
+         _exists(cluster, "jobs", name, "write it with `%%kubectl apply -f -`")),
+        (f"completions {completions}, parallelism 2", shaped),
+        ("it is Complete", complete),
+        (f"its {completions} Succeeded pods are still there (for their logs)", kept),
+    ], success=f"`kubectl logs job/{name}` reads one of them; the notes say they are deleted, "
+               "but only a TTL or you delete them.")
+
+
+def check_cronjob(cluster: Cluster, name: str = "backup") -> Check:
+    """05: a CronJob at 02:00 every day that never overlaps, and one Job made from it."""
+
+    def schedule() -> str | None:
+        from k8snb.controllers.cronjob import next_schedule_times
+
+        cj = cluster.api.get("cronjobs", name, "default")
+        try:
+            times = next_schedule_times(cj, 2, cluster.clock.now)
+        except Exception as e:
+            return f"its schedule does not parse: {e}"
+        if len(times) < 2 or any((t.hour, t.minute) != (2, 0) for t in times) or \
+                (times[1] - times[0]).total_seconds() != 86400:
+            shown = ", ".join(t.strftime("%a %H:%M") for t in times)
+            return f'"{cj["spec"].get("schedule")}" runs at {shown}: not every day at 02:00'
+        return None
+
+    def forbid() -> str | None:
+        cj = cluster.api.get("cronjobs", name, "default")
+        policy = cj["spec"].get("concurrencyPolicy", "Allow")
+        return None if policy == "Forbid" else f"concurrencyPolicy is {policy}, not Forbid"
+
+    def made_job() -> str | None:
+        cj = cluster.api.get("cronjobs", name, "default")
+        uid = cj["metadata"]["uid"]
+        jobs = [j for j in cluster.api.list("jobs", "default")
+                if any(r.get("uid") == uid for r in j["metadata"].get("ownerReferences") or [])]
+        if not jobs:
+            return (f"no Job from it yet: advance the clock past 02:00, or run "
+                    f"`kubectl create job {name}-now --from=cronjob/{name}`")
+        return None
+
+    return _run("a nightly CronJob", [
+        (f'a CronJob "{name}" in "default"',
+         _exists(cluster, "cronjobs", name, "try `kubectl create cronjob`")),
+        ("it runs every day at 02:00 (UTC)", schedule),
+        ("concurrencyPolicy Forbid (never two at once)", forbid),
+        ("a Job made from it exists", made_job),
+    ], success="`kubectl get jobs` shows it; the CronJob keeps the last 3 succeeded Jobs.")

@@ -271,3 +271,131 @@ def test_team_namespace_pod_without_selector(cluster: Cluster) -> None:
     cluster.kubectl("run db --image=nginx:1.27 -n team-a")
     check = exercises.check_team_namespace(cluster)
     assert marks(check) == ["done", "done", "missing", "todo"]
+
+
+# -- 05 pod controllers -------------------------------------------------------------------------
+
+CONTROLLER_CHECKS = [
+    exercises.check_replicaset,
+    exercises.check_rollout,
+    exercises.check_statefulset,
+    exercises.check_daemonset_everywhere,
+    exercises.check_job,
+    exercises.check_cronjob,
+]
+
+
+@pytest.mark.parametrize("check", CONTROLLER_CHECKS, ids=lambda f: f.__name__)
+def test_controller_checks_fresh_are_stable_and_read_only(check) -> None:
+    c = Cluster(seed=0)
+    before = (c.store.revision, c.clock.now)
+    first, second = check(c), check(Cluster(seed=0))
+    assert not first.ok and marks(first)[0] == "missing"
+    assert set(marks(first)[1:]) <= {"todo"} and str(first) == str(second)
+    assert (c.store.revision, c.clock.now) == before
+
+
+def test_replicaset_solved(cluster: Cluster) -> None:
+    apply(cluster, """apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: frontend}
+spec:
+  replicas: 3
+  selector: {matchLabels: {tier: frontend}}
+  template:
+    metadata: {labels: {tier: frontend}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+""")
+    assert marks(exercises.check_replicaset(cluster))[-1] == "missing"  # pods not running yet
+    cluster.settle()
+    assert exercises.check_replicaset(cluster).ok
+
+
+def test_rollout_needs_an_update_with_max_unavailable_zero(cluster: Cluster) -> None:
+    cluster.kubectl("create deployment shop --image=nginx:1.27 --replicas=2")
+    check = exercises.check_rollout(cluster)
+    assert marks(check)[:2] == ["done", "missing"]
+    cluster.kubectl(["patch", "deployment", "shop", "--type=merge", "-p",
+                     '{"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":0}}}}'])
+    check = exercises.check_rollout(cluster)
+    assert marks(check)[2] == "missing" and "revision 1" in check.steps[2][1]
+    cluster.kubectl("set image deployment/shop nginx=nginx:1.26")
+    cluster.settle()
+    cluster.kubectl("set image deployment/shop nginx=nginx:1.27")
+    cluster.settle()
+    assert exercises.check_rollout(cluster).ok
+
+
+def test_statefulset_solved(cluster: Cluster) -> None:
+    apply(cluster, """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: counter}
+spec:
+  serviceName: counter
+  replicas: 3
+  selector: {matchLabels: {app: counter}}
+  template:
+    metadata: {labels: {app: counter}}
+    spec: {containers: [{name: c, image: nginx:1.27}]}
+""")
+    assert "one at a time" in str(exercises.check_statefulset(cluster)) or \
+        not exercises.check_statefulset(cluster).ok
+    cluster.settle()
+    assert exercises.check_statefulset(cluster).ok
+
+
+DS = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: log-agent}
+spec:
+  selector: {matchLabels: {app: log-agent}}
+  template:
+    metadata: {labels: {app: log-agent}}
+    spec:
+      containers: [{name: agent, image: busybox:1.36, command: [sleep, "3600"]}]
+"""
+
+
+def test_daemonset_needs_the_control_plane_toleration(cluster: Cluster) -> None:
+    apply(cluster, DS)
+    cluster.settle()
+    check = exercises.check_daemonset_everywhere(cluster)
+    assert marks(check)[1] == "missing" and "toleration" in check.steps[1][1]
+    cluster.kubectl("delete ds log-agent")
+    apply(cluster, DS.replace("      containers:", "      tolerations: [{key: "
+                              "node-role.kubernetes.io/control-plane, operator: Exists, "
+                              "effect: NoSchedule}]\n      containers:"))
+    cluster.settle()
+    assert exercises.check_daemonset_everywhere(cluster).ok
+
+
+def test_job_solved_and_kept(cluster: Cluster) -> None:
+    apply(cluster, """apiVersion: batch/v1
+kind: Job
+metadata: {name: countdown}
+spec:
+  completions: 3
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.36, command: [sh, -c, "sleep 2; echo done"]}]
+""")
+    assert marks(exercises.check_job(cluster))[2] == "missing"
+    cluster.settle()
+    assert exercises.check_job(cluster).ok
+
+
+def test_cronjob_solved(cluster: Cluster) -> None:
+    cluster.kubectl(["create", "cronjob", "backup", "--image=busybox:1.36",
+                     "--schedule=0 2 * * 1", "--", "sh", "-c", "date"])
+    check = exercises.check_cronjob(cluster)
+    assert marks(check)[1] == "missing" and "not every day" in check.steps[1][1]
+    cluster.kubectl("delete cronjob backup")
+    cluster.kubectl(["create", "cronjob", "backup", "--image=busybox:1.36",
+                     "--schedule=0 2 * * *", "--", "sh", "-c", "date"])
+    cluster.kubectl(["patch", "cronjob", "backup", "--type=merge", "-p",
+                     '{"spec":{"concurrencyPolicy":"Forbid"}}'])
+    assert marks(exercises.check_cronjob(cluster))[-1] == "missing"
+    cluster.kubectl("create job backup-now --from=cronjob/backup")
+    assert exercises.check_cronjob(cluster).ok

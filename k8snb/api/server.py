@@ -10,6 +10,7 @@ nothing. Components (controllers, the scheduler, kubelets) use the same verbs.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,62 @@ _NO_SPEC_GENERATION = {"Pod", "Namespace", "Node", "Event", "Lease", "Endpoints"
 _IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 
 
+_SHARE_POOL_LIMIT = 50_000
+
+
+class SharedParts:
+    """Structural sharing of identical JSON subtrees between stored objects.
+
+    150,000 pods of 1,500 templates repeat the same container resources, tolerations,
+    service-account volume, conditions and event sources. Stored objects are never mutated
+    in place (every writer copies first), so equal subtrees can be one object. ``share``
+    replaces, bottom-up, each dict and list of a freshly built value by an equal one already
+    seen (same keys in the same order, same scalar types). The pool forgets everything when it
+    grows past a limit: sharing is an optimisation, never a meaning.
+    """
+
+    def __init__(self) -> None:
+        self._pool: dict[tuple, Any] = {}
+
+    def share(self, value: Any) -> Any:
+        """``value`` (owned by the caller: its containers may be updated in place) or an equal
+        shared subtree."""
+        if isinstance(value, dict):
+            parts: list = ["d"]
+            for k, x in value.items():
+                if isinstance(x, dict | list):
+                    y = self.share(x)
+                    if y is not x:
+                        value[k] = y
+                    parts += (k, id(y))
+                elif type(x) is str:
+                    parts += (k, x)
+                else:
+                    parts += (k, (type(x), x))
+        elif isinstance(value, list):
+            parts = ["l"]
+            for i, x in enumerate(value):
+                if isinstance(x, dict | list):
+                    y = self.share(x)
+                    if y is not x:
+                        value[i] = y
+                    parts.append(id(y))
+                elif type(x) is str:
+                    parts.append((str, x))
+                else:
+                    parts.append((type(x), x))
+        else:
+            return value
+        key = tuple(parts)
+        hit = self._pool.get(key)
+        if hit is not None:
+            return hit
+        if len(self._pool) >= _SHARE_POOL_LIMIT:
+            self._pool.clear()
+        self._pool[key] = value
+        return value
+
+
 def _key(obj: Obj) -> tuple[str, str]:
     meta = obj["metadata"]
     return meta.get("namespace", ""), meta["name"]
@@ -49,6 +106,7 @@ class APIServer:
         # -> event name, and involved uid -> event names (for describe).
         self._event_keys: dict[tuple[str, str, str, str, str], str] = {}
         self._events_by_uid: dict[str, list[str]] = {}
+        self.shared = SharedParts()
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -174,8 +232,26 @@ class APIServer:
         self.admission.allocate(obj, info)
         if dry_run:
             return obj
+        if info.kind == "Pod":
+            self._share_pod(obj)
         self.store.put(info.plural, key, obj)
         return jcopy(obj)
+
+    def _share_pod(self, obj: Obj) -> None:
+        """Share the parts of a new pod that its siblings repeat (see SharedParts)."""
+        share = self.shared.share
+        meta = obj["metadata"]
+        for field in ("labels", "ownerReferences", "annotations"):
+            if field in meta:
+                meta[field] = share(meta[field])
+        spec = obj.get("spec")
+        if isinstance(spec, dict):
+            for k, v in spec.items():
+                if isinstance(v, dict | list):
+                    spec[k] = share(v)
+        status = obj.get("status")
+        if isinstance(status, dict):
+            obj["status"] = share(status)
 
     def _strict(self, obj: Obj, info: ResourceInfo) -> None:
         from k8snb.api.schema import schema_errors
@@ -252,8 +328,12 @@ class APIServer:
         if rv and rv != current["metadata"]["resourceVersion"]:
             raise errors.conflict(info.qualified, key[1])
         status = obj.get("status", {})
-        new = {**current, "metadata": dict(current["metadata"]),
-               "status": status if owned else jcopy(status)}
+        status = status if owned else jcopy(status)
+        if info.kind == "Pod" and isinstance(status, dict):
+            # kubelets rewrite whole statuses: share what pods have in common (conditions,
+            # container states, host IPs)
+            status = self.shared.share(status)
+        new = {**current, "metadata": dict(current["metadata"]), "status": status}
         self.store.put(info.plural, key, new)
         return new if owned else jcopy(new)
 
@@ -401,6 +481,7 @@ class APIServer:
         source = {"component": component}
         if host:
             source["host"] = host
+        message = sys.intern(message)  # "Started container nginx" on thousands of pods
         ev = {
             "apiVersion": "v1",
             "kind": "Event",
@@ -427,6 +508,9 @@ class APIServer:
         }
         if not ev["involvedObject"]["namespace"]:
             del ev["involvedObject"]["namespace"]
+        share = self.shared.share
+        ev["involvedObject"] = share(ev["involvedObject"])  # one per object version
+        ev["source"] = share(source)
         self.store.put("events", (ns, name), ev)
         self._event_keys[ckey] = name
         self._events_by_uid.setdefault(meta.get("uid", ""), []).append(name)

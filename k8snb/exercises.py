@@ -584,8 +584,8 @@ def check_job(cluster: Cluster, name: str = "countdown", completions: int = 3) -
         (f"completions {completions}, parallelism 2", shaped),
         ("it is Complete", complete),
         (f"its {completions} Succeeded pods are still there (for their logs)", kept),
-    ], success=f"`kubectl logs job/{name}` reads one of them; the notes say they are deleted, "
-               "but only a TTL or you delete them.")
+    ], success="`kubectl logs <pod>` reads one of them; the notes say they are deleted, but only "
+               "a TTL (ttlSecondsAfterFinished) or deleting the Job removes them.")
 
 
 def check_cronjob(cluster: Cluster, name: str = "backup") -> Check:

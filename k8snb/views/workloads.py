@@ -446,6 +446,12 @@ def ownership_dot(cluster: Cluster, namespace: str = "default", *,
     (kubectl's words). Pods are coloured by the STATUS ``kubectl get pods`` shows and say which
     node runs them; pods no controller owns appear under "no controller".
     """
+    return _ownership(cluster, namespace, workload, legend)[0]
+
+
+def _ownership(cluster: Cluster, namespace: str, workload: str | None,
+               legend: bool) -> tuple[str, int]:
+    """(DOT text, number of pods drawn)."""
     kind_filter, name_filter = parse_workload(workload)
     ix = _Index(cluster, namespace)
     d = _Dot(ix)
@@ -502,14 +508,13 @@ def ownership_dot(cluster: Cluster, namespace: str = "default", *,
     if legend and d.count:
         out.append(legend_dot())
     out.append("}\n")
-    return "".join(out)
+    return "".join(out), d.count
 
 
 def ownership_diagram(cluster: Cluster, namespace: str = "default", *,
                       workload: str | None = None, legend: bool = True) -> Diagram:
     """:func:`ownership_dot` as a :class:`~k8snb.views.diagram.Diagram`."""
-    dot = ownership_dot(cluster, namespace, workload=workload, legend=legend)
-    pods = dot.count('"Pod/') - dot.count('-> "Pod/')
+    dot, pods = _ownership(cluster, namespace, workload, legend)
     what = workload or "workloads"
     return Diagram(dot, f"{what} in {namespace}: {pods} pod{'s' if pods != 1 else ''}")
 

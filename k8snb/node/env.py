@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def _service_env(svc: Obj) -> dict[str, str]:
         env[f"{prefix}_ADDR"] = ip
     first = ports[0]
     env[f"{name}_PORT"] = f"{first.get('protocol', 'TCP').lower()}://{ip}:{first['port']}"
-    return env
+    # interned: every pod of the namespace carries the same service variables
+    return {sys.intern(k): sys.intern(v) for k, v in env.items()}
 
 
 class EnvResolver:

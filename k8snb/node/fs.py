@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -107,7 +108,7 @@ def _mkdirs(root: Dir, parts: list[str]) -> Dir:
     for p in parts:
         nxt = node.entries.get(p)
         if nxt is None:
-            nxt = node.entries[p] = Dir()
+            nxt = node.entries[sys.intern(p)] = Dir()
         if not isinstance(nxt, Dir):
             raise FSError(ENOTDIR, "/" + "/".join(parts))
         node = nxt
@@ -147,7 +148,7 @@ class Volume:
         self.root.entries.clear()
         for key, value in sorted(files.items()):
             parts = _parts(key)
-            _mkdirs(self.root, parts[:-1]).entries[parts[-1]] = File(value, mode)
+            _mkdirs(self.root, parts[:-1]).entries[sys.intern(parts[-1])] = File(value, mode)
 
 
 @dataclass
@@ -220,14 +221,15 @@ class MountedFS:
 
     def mount(self, m: Mount) -> None:
         """Mount over ``m.path``, creating the mount point like runc does."""
-        m.path = norm(m.path)
+        m.path = sys.intern(norm(m.path))  # the same mount points in every container
         parts = _parts(m.path)
         if parts and not self.exists(m.path):
             if self._shared:
                 self._own_parts(parts[:-1])
             parent = _mkdirs(self.root, parts[:-1])
             if parts[-1] not in parent.entries:
-                parent.entries[parts[-1]] = Dir() if isinstance(m.node, Dir) else File()
+                parent.entries[sys.intern(parts[-1])] = (Dir() if isinstance(m.node, Dir)
+                                                         else File())
         self.mounts.append(m)
         self.mounts.sort(key=lambda x: len(x.path))
 

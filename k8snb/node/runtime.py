@@ -18,6 +18,7 @@ The kubelet drives it like a CRI runtime:
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,7 +222,8 @@ class ContainerRuntime:
             PidNamespace(self._new_inode()),
             File(hosts_file(ip, hostname, fqdn, host_aliases or [])),
             File(hostname + "\n"),
-            File(resolv_conf if resolv_conf is not None else self.network.resolv_conf(namespace)),
+            File(sys.intern(resolv_conf if resolv_conf is not None
+                            else self.network.resolv_conf(namespace))),
             self.clock.now)
         pause_image = self.image(PAUSE_IMAGE) or self.catalog.find(PAUSE_IMAGE)
         pause = Container(self._new_id(), "pause", sb, {"name": "pause", "image": PAUSE_IMAGE},

@@ -7,6 +7,7 @@ projected service-account token are read-only files, one per key.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from k8snb.node.env import _data, field_ref
@@ -58,7 +59,7 @@ class VolumeBuilder:
             for s in v["projected"].get("sources") or []:
                 if "serviceAccountToken" in s:
                     sa = pod["spec"].get("serviceAccountName", "default")
-                    files[s["serviceAccountToken"].get("path", "token")] = (
+                    files[s["serviceAccountToken"].get("path", "token")] = sys.intern(
                         f"eyJhbGciOiJSUzI1NiJ9.simulated-token-for-system:serviceaccount:{ns}:{sa}")
                 elif "configMap" in s:
                     obj = store.get("configmaps", (ns, s["configMap"].get("name", "")))

@@ -181,3 +181,17 @@ def test_recorder_steps_and_chart(cluster: Cluster) -> None:
     assert sizes.iloc[-1].filter(like="desired").sum() == 3
     assert RolloutRecorder.bar(3, 2, 1) == "█░· 1/3"
     assert repr(rec).startswith("<RolloutRecorder deployment/web: ")
+
+
+def test_recorder_table_shows_every_event_uncut(cluster: Cluster) -> None:
+    deploy(cluster)
+    rec = RolloutRecorder(cluster, "web")
+    cluster.kubectl("set image deployment/web nginx=nginx:1.27")
+    rec.snapshot("kubectl set image deployment/web nginx=nginx:1.27")
+    rec.play()
+    table = rec.table()
+    assert "Scaled down replica set web-799c7c6488 from 1 to 0" in table._repr_html_()
+    assert "<br>" in table._repr_html_() and "..." not in table._repr_html_()
+    text = repr(table)
+    assert text == rec.chart()
+    assert all(len(line) < 140 for line in text.splitlines())

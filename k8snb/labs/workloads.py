@@ -277,7 +277,7 @@ class DeploymentLab(_WorkloadLab):
         super()._draw()
         self.history.value = ('<div style="font-size:11px;color:#555">rollout replay: '
                               "█ ready pod, ░ not ready yet, · still to create</div>"
-                              + self.recorder.html(last=12))
+                              + self.recorder.html(last=10))
 
 
 def _percent(value: Any) -> int:

@@ -18,6 +18,7 @@ that chain back from the API server, as ``kubectl get`` and ``kubectl get events
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KIND_ALIASES",
     "RolloutRecorder",
+    "RolloutTable",
     "Snapshot",
     "cronjob_timeline",
     "ownership_diagram",
@@ -597,6 +599,20 @@ def rollout_history_frame(cluster: Cluster, deployment: str,
     return frame.rename(columns={n: column(n) for n in names})
 
 
+class RolloutTable:
+    """A rollout replay for display: ``_repr_html_`` a table, ``repr`` the text chart."""
+
+    def __init__(self, html_text: str, text: str) -> None:
+        self.html_text = html_text
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.html_text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 @dataclass
 class Snapshot:
     """The ReplicaSets of a Deployment at one instant: ``sizes[name] = (desired, current,
@@ -756,24 +772,43 @@ class RolloutRecorder:
         return pd.DataFrame(rows)
 
     def chart(self, last: int | None = None) -> str:
-        """The frame as plain text (a terminal-style chart), one line per snapshot."""
+        """The frame as plain text, one line per snapshot and one more per extra event."""
         frame = self.frame(last)
         if not len(frame):
             return "(no snapshots)"
         cols = [c for c in frame.columns if c != "what happened"]
         widths = {c: max(len(c), *(len(str(v)) for v in frame[c])) for c in cols}
+        pad = sum(widths.values()) + 2 * len(cols)
         lines = ["  ".join(c.ljust(widths[c]) for c in cols) + "  what happened"]
         for _, row in frame.iterrows():
-            lines.append("  ".join(str(row[c]).ljust(widths[c]) for c in cols) + "  "
-                         + row["what happened"])
+            what = row["what happened"].split("; ") if row["what happened"] else [""]
+            lines.append("  ".join(str(row[c]).ljust(widths[c]) for c in cols) + "  " + what[0])
+            lines += [" " * pad + w for w in what[1:]]
         return "\n".join(line.rstrip() for line in lines)
 
     def html(self, last: int | None = None) -> str:
-        """The frame as an HTML table for a lab (monospace bars)."""
+        """The frame as an HTML table (monospace bars, one event per line, nothing cut)."""
         frame = self.frame(last)
-        return frame.to_html(index=False, escape=True, border=0,
-                             classes="k8snb-rollout").replace(
-            "<table", '<table style="font-family:monospace;font-size:12px"')
+        head = "".join(f"<th style=\"text-align:left\">{html.escape(c)}</th>"
+                       for c in frame.columns)
+        rows = []
+        for _, row in frame.iterrows():
+            cells = []
+            for c in frame.columns:
+                text = html.escape(str(row[c]))
+                if c == "what happened":
+                    text = text.replace("; ", "<br>")
+                    cells.append(f'<td style="text-align:left;font-size:11px">{text}</td>')
+                else:
+                    cells.append(f'<td style="text-align:left;white-space:nowrap;'
+                                 f'font-family:monospace">{text}</td>')
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        return ('<table class="k8snb-rollout" style="font-size:12px">'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+    def table(self, last: int | None = None) -> RolloutTable:
+        """The last ``last`` snapshots for display: HTML in Jupyter, :meth:`chart` as text."""
+        return RolloutTable(self.html(last), self.chart(last))
 
     def __repr__(self) -> str:
         return (f"<RolloutRecorder deployment/{self.deployment}: "

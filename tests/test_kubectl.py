@@ -125,3 +125,13 @@ def test_api_resources_and_version(c: Cluster) -> None:
     assert out[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
     assert any(line.split()[:2] == ["deployments", "deploy"] for line in out)
     assert "Server Version: v1.35.0" in c.kubectl("version").stdout
+
+
+def test_logs_of_a_workload_picks_one_of_its_pods(c: Cluster) -> None:
+    c.kubectl("create deployment web --image=nginx --replicas=2")
+    c.kubectl(["create", "job", "hello", "--image=busybox", "--", "sh", "-c", "echo hi"])
+    c.settle()
+    r = c.kubectl("logs deploy/web")
+    assert r.returncode == 0 and r.stderr.startswith("Found 2 pods, using pod/web-")
+    assert "start worker processes" in r.stdout
+    assert c.kubectl("logs job/hello").stdout == "hi\n"

@@ -54,8 +54,7 @@ def _pod_and_container(ctx: Context, verb: str) -> tuple[Obj, str, Any, Any]:
     if "/" in target:
         kind, _, target = target.partition("/")
         if kind not in ("pod", "pods", "po"):
-            raise CommandError(f"cannot {verb} into a {kind} in the simulated cluster yet; "
-                               "name a pod")
+            target = _first_pod(ctx, kind, target)
     pod = ctx.api.get("pods", target, ctx.namespace)
     names = [c["name"] for c in pod["spec"]["containers"]]
     container = a.str("container")
@@ -71,6 +70,37 @@ def _pod_and_container(ctx: Context, verb: str) -> tuple[Obj, str, Any, Any]:
     kubelet = ctx.cluster.nodes.kubelets.get(node or "")
     rec = kubelet.record_for(ctx.namespace, target) if kubelet else None
     return pod, container, kubelet, rec
+
+
+def _first_pod(ctx: Context, kind: str, name: str) -> str:
+    """``logs deploy/web``: the pod kubectl would pick (running and ready first, then oldest)."""
+    from k8snb.api.labels import selector_from_label_selector, selector_from_set
+    from k8snb.kubectl.resources import resolve
+
+    info = resolve(kind)
+    obj = ctx.api.get(info, name, ctx.namespace)
+    sel = obj.get("spec", {}).get("selector")
+    if sel is None:
+        raise CommandError(f"cannot attach to {info.kind}: selector for {info.type_name}/{name} "
+                           "not implemented")
+    selector = (selector_from_set(sel) if info.kind == "ReplicationController"
+                or info.kind == "Service" else selector_from_label_selector(sel))
+    pods = [p for p in ctx.cluster.nodes.pod_informer.list(ctx.namespace)
+            if selector.matches(p["metadata"].get("labels") or {})]
+    if not pods:
+        raise CommandError(f"timed out waiting for the condition on {info.plural}/{name}")
+
+    def rank(p: Obj) -> tuple:
+        status = p.get("status", {})
+        ready = any(c.get("type") == "Ready" and c.get("status") == "True"
+                    for c in status.get("conditions") or [])
+        return (not p["spec"].get("nodeName"), status.get("phase") != "Running", not ready,
+                p["metadata"].get("creationTimestamp", ""), p["metadata"]["name"])
+
+    pods.sort(key=rank)
+    if len(pods) > 1:
+        ctx.err.write(f"Found {len(pods)} pods, using pod/{pods[0]['metadata']['name']}\n")
+    return pods[0]["metadata"]["name"]
 
 
 def logs(ctx: Context) -> None:

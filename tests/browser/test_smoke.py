@@ -11,11 +11,17 @@ output means widgets, an ``image/svg+xml`` output or ``<svg`` in HTML means a di
 A notebook can override that in its metadata:
 ``"k8snb": {"smoke": {"widgets": true, "svg": false}}``.
 
+Every phase has a budget. Playwright's own timeouts do not fire while the page's main
+thread is stuck (seen: JupyterLab's HTML sanitizer looping on a ``style="..."`` attribute
+with unescaped double quotes inside), so a watchdog kills this test's Chromium when a phase
+overruns, and the whole module stops starting notebooks after SUITE_TIMEOUT.
+
 Skipped when /usr/bin/chromium is missing (``apt-get install chromium``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -24,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -41,12 +48,15 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
 
-# Bounded waits, in seconds. Raise RUN_TIMEOUT for slow notebooks.
+# Budgets, in seconds. K8SNB_SMOKE_RUN_TIMEOUT: running one notebook's cells;
+# K8SNB_SMOKE_SUITE_TIMEOUT: all notebooks together (CI has 90 minutes for everything).
 SERVER_TIMEOUT = 90
-PAGE_TIMEOUT = 90
-KERNEL_TIMEOUT = 120
-RUN_TIMEOUT = int(os.environ.get("K8SNB_SMOKE_RUN_TIMEOUT", "600"))
+PAGE_TIMEOUT = 60
+KERNEL_TIMEOUT = 90
+RUN_TIMEOUT = int(os.environ.get("K8SNB_SMOKE_RUN_TIMEOUT", "300"))
 RENDER_TIMEOUT = 30
+CHECK_TIMEOUT = 120  # rendering, screenshot and checks together
+SUITE_TIMEOUT = int(os.environ.get("K8SNB_SMOKE_SUITE_TIMEOUT", "2400"))
 MAX_SCREENSHOT_HEIGHT = 20000
 
 # No news or update checks (the machine has no internet and the toast covers the page);
@@ -175,14 +185,62 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(lab):
+def playwright(lab):
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                     headless=True, timeout=60_000)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def suite_deadline(lab):
+    return time.monotonic() + SUITE_TIMEOUT
+
+
+def own_chromium_pids() -> list[int]:
+    """Chromium processes descended from this test process (never anyone else's)."""
+    parent, comm = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            pid = int(text[:text.index(" ")])
+            comm[pid] = text[text.index("(") + 1:text.rindex(")")]
+            parent[pid] = int(text[text.rindex(")") + 2:].split()[1])
+    mine = {os.getpid()}
+    changed = True
+    while changed:
+        new = {pid for pid, ppid in parent.items() if ppid in mine} - mine
+        mine |= new
+        changed = bool(new)
+    return [pid for pid in mine if comm.get(pid, "").startswith("chrom")]
+
+
+class Watchdog:
+    """Kill our Chromium when a phase overruns its budget, so a stuck page fails the test."""
+
+    def __init__(self) -> None:
+        self.timer: threading.Timer | None = None
+        self.phase, self.budget, self.fired = "", 0, False
+
+    def arm(self, phase: str, seconds: float) -> None:
+        self.disarm()
+        self.phase, self.budget = phase, seconds
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def disarm(self) -> None:
+        if self.timer:
+            self.timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        for pid in own_chromium_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def explain(self, name: str) -> str:
+        return (f"{name}: the page was still stuck in '{self.phase}' after {self.budget:.0f}s, "
+                "so Chromium was killed. If the page froze (JupyterLab spinning on an output), "
+                "look for malformed HTML in the outputs, e.g. double quotes inside style=\"...\".")
 
 
 # JS run in the page. Each awaits with its own bound so a hang fails instead of blocking.
@@ -246,66 +304,84 @@ JS_FIT = """
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab(lab, browser, path: Path):
+def test_notebook_runs_in_jupyterlab(lab, playwright, suite_deadline, path: Path):
+    if time.monotonic() > suite_deadline:
+        pytest.fail(f"browser smoke budget ({SUITE_TIMEOUT}s) used up before {path.name}")
     base, token = lab
+    watchdog = Watchdog()
+    watchdog.arm("launching chromium", 60)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                         headless=True, timeout=60_000)
+    try:
+        check_notebook(browser, base, token, path, watchdog)
+    except Exception:
+        if watchdog.fired:
+            pytest.fail(watchdog.explain(path.name), pytrace=False)
+        raise
+    finally:
+        watchdog.disarm()
+        with contextlib.suppress(Exception):
+            browser.close()
+        shutdown_sessions(base, token)
+
+
+def check_notebook(browser, base: str, token: str, path: Path, watchdog: Watchdog) -> None:
     expect = expectations(path)
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.set_default_timeout(PAGE_TIMEOUT * 1000)
     page_errors: list[str] = []
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
     clock = Phases()
-    try:
-        # ?reset: start from an empty workspace, not with the previous notebooks' tabs.
-        page.goto(f"{base}/lab/tree/{path.name}?reset&token={token}")
-        page.wait_for_function(
-            "(name) => window.jupyterapp?.shell?.currentWidget?.sessionContext"
-            " && window.jupyterapp.shell.currentWidget.context.path.endsWith(name)",
-            arg=path.name)
-        clock.lap("open")
-        kernel = page.evaluate(JS_WAIT_KERNEL, [path.name, KERNEL_TIMEOUT * 1000])
-        assert kernel["language"] == "python", kernel
-        clock.lap("kernel")
-        # Look only inside this notebook's panel.
-        panel = page.locator("#" + page.evaluate("() => window.jupyterapp.shell.currentWidget.id"))
 
-        page.evaluate(JS_RUN_ALL, RUN_TIMEOUT * 1000)
-        page.wait_for_function(JS_FINISHED, timeout=RUN_TIMEOUT * 1000)
-        clock.lap("run")
+    watchdog.arm("opening the notebook", PAGE_TIMEOUT + KERNEL_TIMEOUT + 10)
+    # ?reset: start from an empty workspace, not with the previous notebooks' tabs.
+    page.goto(f"{base}/lab/tree/{path.name}?reset&token={token}")
+    page.wait_for_function(
+        "(name) => window.jupyterapp?.shell?.currentWidget?.sessionContext"
+        " && window.jupyterapp.shell.currentWidget.context.path.endsWith(name)",
+        arg=path.name)
+    clock.lap("open")
+    kernel = page.evaluate(JS_WAIT_KERNEL, [path.name, KERNEL_TIMEOUT * 1000])
+    assert kernel["language"] == "python", kernel
+    clock.lap("kernel")
+    # Look only inside this notebook's panel.
+    panel = page.locator("#" + page.evaluate("() => window.jupyterapp.shell.currentWidget.id"))
 
-        # Widget views and images render asynchronously after the kernel goes idle.
-        for wanted, selector in ((expect["widgets"], WIDGET_SELECTOR),
-                                 (expect["svg"], SVG_SELECTOR)):
-            if wanted:
-                try:
-                    panel.locator(selector).first.wait_for(timeout=RENDER_TIMEOUT * 1000)
-                except PlaywrightTimeout:
-                    pass  # reported by the asserts below, after the screenshot
-        page.wait_for_timeout(500)
-        clock.lap("render")
+    watchdog.arm("running all cells", RUN_TIMEOUT + 10)
+    page.evaluate(JS_RUN_ALL, RUN_TIMEOUT * 1000)
+    page.wait_for_function(JS_FINISHED, timeout=RUN_TIMEOUT * 1000)
+    clock.lap("run")
 
-        screenshot(page, path)
-        clock.lap("screenshot")
+    watchdog.arm("rendering, screenshot and checks", CHECK_TIMEOUT)
+    # Widget views and images render asynchronously after the kernel goes idle.
+    for wanted, selector in ((expect["widgets"], WIDGET_SELECTOR),
+                             (expect["svg"], SVG_SELECTOR)):
+        if wanted:
+            with contextlib.suppress(PlaywrightTimeout):  # reported below, after the screenshot
+                panel.locator(selector).first.wait_for(timeout=RENDER_TIMEOUT * 1000)
+    page.wait_for_timeout(500)
+    clock.lap("render")
 
-        stderr = panel.locator(STDERR_SELECTOR).all_inner_texts()
-        tracebacks = [t for t in stderr if "Traceback" in t]
-        not_run = page.evaluate(JS_NOT_RUN)
-        notebook_text = panel.inner_text()
-        widgets = panel.locator(WIDGET_SELECTOR).count()
-        svgs = panel.locator(SVG_SELECTOR).count()
-        print(f"{path.name}: {clock}; {widgets} widgets, {svgs} SVGs")
+    screenshot(page, path)
+    clock.lap("screenshot")
 
-        assert not tracebacks, f"{path.name}: error output:\n" + "\n---\n".join(tracebacks)
-        assert not not_run, f"{path.name}: code cells never ran (indices): {not_run}"
-        assert "Error displaying widget" not in notebook_text, \
-            f"{path.name}: a widget failed to display; page errors: {page_errors}"
-        if expect["widgets"]:
-            assert widgets > 0, f"{path.name}: no widget rendered; page errors: {page_errors}"
-        if expect["svg"]:
-            assert svgs > 0, f"{path.name}: no SVG diagram rendered"
-    finally:
-        context.close()
-        shutdown_sessions(base, token)
+    stderr = panel.locator(STDERR_SELECTOR).all_inner_texts()
+    tracebacks = [t for t in stderr if "Traceback" in t]
+    not_run = page.evaluate(JS_NOT_RUN)
+    notebook_text = panel.inner_text()
+    widgets = panel.locator(WIDGET_SELECTOR).count()
+    svgs = panel.locator(SVG_SELECTOR).count()
+    watchdog.disarm()
+    print(f"{path.name}: {clock}; {widgets} widgets, {svgs} SVGs")
+
+    assert not tracebacks, f"{path.name}: error output:\n" + "\n---\n".join(tracebacks)
+    assert not not_run, f"{path.name}: code cells never ran (indices): {not_run}"
+    assert "Error displaying widget" not in notebook_text, \
+        f"{path.name}: a widget failed to display; page errors: {page_errors}"
+    if expect["widgets"]:
+        assert widgets > 0, f"{path.name}: no widget rendered; page errors: {page_errors}"
+    if expect["svg"]:
+        assert svgs > 0, f"{path.name}: no SVG diagram rendered"
 
 
 class Phases:

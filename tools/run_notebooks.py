@@ -51,14 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for path in paths:
         start = time.monotonic()
-        print(f"run_notebooks: {path} ...", end=" ", flush=True)
+        print(f"run_notebooks: running {path}", flush=True)
         try:
             run_notebook(path, args.timeout)
         except CellExecutionError as exc:
-            print("FAILED")
             print(exc, file=sys.stderr)
+            print(f"run_notebooks: {path.name} FAILED (left unchanged)")
             return 1
-        print(f"ok ({time.monotonic() - start:.1f}s)")
+        print(f"run_notebooks: {path.name} ok ({time.monotonic() - start:.1f}s)")
     return 0
 
 

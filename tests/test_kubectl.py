@@ -135,3 +135,21 @@ def test_logs_of_a_workload_picks_one_of_its_pods(c: Cluster) -> None:
     assert r.returncode == 0 and r.stderr.startswith("Found 2 pods, using pod/web-")
     assert "start worker processes" in r.stdout
     assert c.kubectl("logs job/hello").stdout == "hi\n"
+
+
+def test_result_html_is_well_formed() -> None:
+    """A stray quote in the style attribute once froze JupyterLab's HTML sanitizer."""
+    from html.parser import HTMLParser
+
+    from k8snb.kubectl.result import KubectlResult
+
+    seen: dict[str, str] = {}
+
+    class Pre(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "pre":
+                seen.update({k: v or "" for k, v in attrs})
+
+    Pre().feed(KubectlResult(["get", "pods"], "NAME\n", "", 0)._repr_html_())
+    assert set(seen) == {"style"}
+    assert seen["style"].endswith("monospace")

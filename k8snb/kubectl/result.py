@@ -42,7 +42,7 @@ class KubectlResult:
         err_html = f'<span style="color:#f28b82">{err}</span>' if err else ""
         return ('<pre style="background:#1e1e1e;color:#e8e8e8;padding:8px 10px;'
                 'border-radius:4px;font-size:12px;line-height:1.35;overflow-x:auto;'
-                'font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",'
+                "font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',"
                 'monospace">'
                 f'<span style="color:#8ab4f8">$ kubectl {html.escape(" ".join(self.args))}'
                 f"</span>\n{out}{err_html}</pre>")

@@ -28,11 +28,12 @@ import importlib.util
 import json
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jsonpatch
+
+from k8snb.util.gofmt import go_format_float
 
 __all__ = [
     "LAST_APPLIED_ANNOTATION",
@@ -127,25 +128,8 @@ def _deep_equal(a: Any, b: Any) -> bool:
 
 
 def _go_float(f: float) -> str:
-    """``%v`` of a float64: shortest digits, exponent form below 1e-04 and from 1e+06."""
-    if f == 0:
-        return "0"
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return "+Inf" if f > 0 else "-Inf"
-    sign = "-" if f < 0 else ""
-    _, digit_tuple, exp = Decimal(repr(abs(f))).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    x = len(digits) - 1 + int(exp)  # the exponent of the first digit
-    if x < -4 or x >= 6:
-        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{body}e{'-' if x < 0 else '+'}{abs(x):02d}"
-    if x < 0:
-        return f"{sign}0.{'0' * (-x - 1)}{digits}"
-    if len(digits) <= x + 1:
-        return sign + digits + "0" * (x + 1 - len(digits))
-    return f"{sign}{digits[: x + 1]}.{digits[x + 1 :]}"
+    """``%v`` of a float64 (:func:`~k8snb.util.gofmt.go_format_float`); zero prints ``0``."""
+    return "0" if f == 0 else go_format_float(f)
 
 
 def _go_sprint(v: Any) -> str:

@@ -29,9 +29,12 @@ __all__ = [
     "decorate",
     "format_label_selector",
     "format_labels",
+    "join_host_port",
     "label_columns",
     "labels_column",
+    "node_roles",
     "pod_status",
+    "print_bool_ptr",
     "supported_kinds",
     "table",
     "with_kind",
@@ -82,7 +85,7 @@ def _bool_word(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _print_bool_ptr(value: Any) -> str:
+def print_bool_ptr(value: Any) -> str:
     """printers.go ``printBoolPtr``: ``True``/``False``/``<unset>``."""
     if value is None:
         return "<unset>"
@@ -141,7 +144,7 @@ def _template_containers(template: dict | None) -> list[dict]:
     return ((template or {}).get("spec") or {}).get("containers") or []
 
 
-def _join_host_port(host: str, port: Any) -> str:
+def join_host_port(host: str, port: Any) -> str:
     """Go ``net.JoinHostPort``: brackets around IPv6 hosts."""
     if ":" in host:
         return f"[{host}]:{port}"
@@ -321,7 +324,8 @@ def _print_pod(pod: dict, now: float, wide: bool) -> list[str]:
 # --------------------------------------------------------------------------- nodes
 
 
-def _node_roles(node: dict) -> list[str]:
+def node_roles(node: dict) -> list[str]:
+    """printers.go ``findNodeRoles``: roles from ``node-role.kubernetes.io/<role>`` and ``kubernetes.io/role`` labels, sorted."""
     roles: set[str] = set()
     for key, value in (_meta(node).get("labels") or {}).items():
         if key.startswith(LABEL_NODE_ROLE_PREFIX):
@@ -349,7 +353,7 @@ def _print_node(node: dict, now: float, wide: bool) -> list[str]:
         status_parts.append("Unknown")
     if _spec(node).get("unschedulable"):
         status_parts.append("SchedulingDisabled")
-    roles = ",".join(_node_roles(node)) or "<none>"
+    roles = ",".join(node_roles(node)) or "<none>"
     info = _status(node).get("nodeInfo") or {}
     row = [
         _name(node),
@@ -453,7 +457,7 @@ def _format_endpoints(ep: dict) -> str:
                 if len(out) == limit:
                     more = True
                     break
-                out.append(_join_host_port(str(addr.get("ip", "")), port.get("port")))
+                out.append(join_host_port(str(addr.get("ip", "")), port.get("port")))
     text = ",".join(out)
     if more:
         return f"{text} + {count - limit} more..."
@@ -669,7 +673,7 @@ def _print_cron_job(cj: dict, now: float, wide: bool) -> list[str]:
         _name(cj),
         str(spec.get("schedule", "")),
         tz if tz is not None else "<none>",
-        _print_bool_ptr(spec.get("suspend")),
+        print_bool_ptr(spec.get("suspend")),
         str(len(status.get("active") or [])),
         _age(last, now) if last is not None else "<none>",
         _created(cj, now),

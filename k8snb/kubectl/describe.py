@@ -39,9 +39,17 @@ from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from k8snb.api.tables import access_modes_string, format_label_selector, format_labels
-from k8snb.kubectl.printers import TabWriter, escape_terminal, go_format_float
+from k8snb.api.tables import (
+    access_modes_string,
+    format_label_selector,
+    format_labels,
+    join_host_port,
+    node_roles,
+    print_bool_ptr,
+)
+from k8snb.kubectl.printers import TabWriter, escape_terminal
 from k8snb.util.duration import age, format_rfc1123z, human_duration, parse_time
+from k8snb.util.gofmt import go_sprint
 
 __all__ = ["describe", "describe_events", "smart_label_for"]
 
@@ -95,29 +103,8 @@ def _status(obj: dict) -> dict:
     return obj.get("status") or {}
 
 
-def _go(value: Any) -> str:
-    """Go ``%v`` of a scalar or list."""
-    if value is None:
-        return "<nil>"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float):
-        return go_format_float(value)
-    if isinstance(value, list | tuple):
-        return "[" + " ".join(_go(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{_go(value[k])}" for k in sorted(value)) + "]"
-    return str(value)
-
-
 def _print_bool(value: Any) -> str:
     return "True" if value else "False"
-
-
-def _print_bool_ptr(value: Any) -> str:
-    return "<unset>" if value is None else _print_bool(value)
 
 
 def _string_or_none(s: str) -> str:
@@ -143,10 +130,6 @@ def _int_or_string(value: Any) -> str:
 def _selector_string(selector: dict | None) -> str:
     text = format_label_selector(selector)
     return "" if text == "<none>" else text
-
-
-def _join_host_port(host: str, port: Any) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _decoded_len(value: Any) -> int:
@@ -428,12 +411,12 @@ def _describe_probe(probe: dict) -> str:
         f"#failure={probe.get('failureThreshold', 3)}"
     )
     if probe.get("exec") is not None:
-        return f"exec {_go(probe['exec'].get('command') or [])} {attrs}"
+        return f"exec {go_sprint(probe['exec'].get('command') or [])} {attrs}"
     if probe.get("httpGet") is not None:
         h = probe["httpGet"]
         scheme = str(h.get("scheme") or "HTTP").lower()
         port = str(h.get("port", ""))
-        host = _join_host_port(h.get("host", ""), port) if port else h.get("host", "")
+        host = join_host_port(h.get("host", ""), port) if port else h.get("host", "")
         path = h.get("path", "")
         if path and not path.startswith("/") and host:
             path = "/" + path
@@ -676,14 +659,14 @@ def _print_volume_source(volume: dict, w: PrefixWriter) -> None:
         w.write(
             LEVEL_2,
             "Type:\tSecret (a volume populated by a Secret)\n"
-            f"    SecretName:\t{s.get('secretName', '')}\n    Optional:\t{_go(bool(s.get('optional')))}\n",
+            f"    SecretName:\t{s.get('secretName', '')}\n    Optional:\t{go_sprint(bool(s.get('optional')))}\n",
         )
     elif volume.get("configMap") is not None:
         cm = volume["configMap"]
         w.write(
             LEVEL_2,
             "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
-            f"    Name:\t{cm.get('name', '')}\n    Optional:\t{_go(bool(cm.get('optional')))}\n",
+            f"    Name:\t{cm.get('name', '')}\n    Optional:\t{go_sprint(bool(cm.get('optional')))}\n",
         )
     elif volume.get("nfs") is not None:
         n = volume["nfs"]
@@ -691,14 +674,14 @@ def _print_volume_source(volume: dict, w: PrefixWriter) -> None:
             LEVEL_2,
             "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n"
             f"    Server:\t{n.get('server', '')}\n    Path:\t{n.get('path', '')}\n"
-            f"    ReadOnly:\t{_go(bool(n.get('readOnly')))}\n",
+            f"    ReadOnly:\t{go_sprint(bool(n.get('readOnly')))}\n",
         )
     elif volume.get("persistentVolumeClaim") is not None:
         c = volume["persistentVolumeClaim"]
         w.write(
             LEVEL_2,
             "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n"
-            f"    ClaimName:\t{c.get('claimName', '')}\n    ReadOnly:\t{_go(bool(c.get('readOnly')))}\n",
+            f"    ClaimName:\t{c.get('claimName', '')}\n    ReadOnly:\t{go_sprint(bool(c.get('readOnly')))}\n",
         )
     elif volume.get("ephemeral") is not None:
         w.write(
@@ -735,7 +718,7 @@ def _print_volume_source(volume: dict, w: PrefixWriter) -> None:
                 s = src["secret"]
                 w.write(
                     LEVEL_2,
-                    f"SecretName:\t{s.get('name', '')}\n    Optional:\t{_go(bool(s.get('optional')))}\n",
+                    f"SecretName:\t{s.get('name', '')}\n    Optional:\t{go_sprint(bool(s.get('optional')))}\n",
                 )
             elif src.get("downwardAPI") is not None:
                 w.write(LEVEL_2, "DownwardAPI:\ttrue\n")
@@ -743,7 +726,7 @@ def _print_volume_source(volume: dict, w: PrefixWriter) -> None:
                 c = src["configMap"]
                 w.write(
                     LEVEL_2,
-                    f"ConfigMapName:\t{c.get('name', '')}\n    Optional:\t{_go(bool(c.get('optional')))}\n",
+                    f"ConfigMapName:\t{c.get('name', '')}\n    Optional:\t{go_sprint(bool(c.get('optional')))}\n",
                 )
             elif src.get("serviceAccountToken") is not None:
                 seconds = src["serviceAccountToken"].get("expirationSeconds", 3600)
@@ -754,7 +737,7 @@ def _print_volume_source(volume: dict, w: PrefixWriter) -> None:
             LEVEL_2,
             "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
             f"    Driver:\t{c.get('driver', '')}\n    FSType:\t{c.get('fsType', '')}\n"
-            f"    ReadOnly:\t{_go(bool(c.get('readOnly')))}\n",
+            f"    ReadOnly:\t{go_sprint(bool(c.get('readOnly')))}\n",
         )
         _print_csi_attributes(w, c.get("volumeAttributes"))
     elif volume.get("image") is not None:
@@ -965,29 +948,17 @@ def _describe_pod(pod: dict, events: Sequence[dict] | None, now: float, extra: d
     return w.getvalue()
 
 
-def _node_roles(node: dict) -> list[str]:
-    roles = set()
-    for key, value in (_meta(node).get("labels") or {}).items():
-        if key.startswith("node-role.kubernetes.io/"):
-            role = key[len("node-role.kubernetes.io/") :]
-            if role:
-                roles.add(role)
-        elif key == "kubernetes.io/role" and value:
-            roles.add(value)
-    return sorted(roles)
-
-
 def _describe_node(node: dict, events: Sequence[dict] | None, now: float, extra: dict) -> str:
     w = PrefixWriter()
     meta, spec, status = _meta(node), _spec(node), _status(node)
     name = meta.get("name", "")
     w.write(LEVEL_0, f"Name:\t{name}\n")
-    w.write(LEVEL_0, f"Roles:\t{','.join(_node_roles(node)) or '<none>'}\n")
+    w.write(LEVEL_0, f"Roles:\t{','.join(node_roles(node)) or '<none>'}\n")
     _print_labels_multiline(w, "Labels", meta.get("labels"))
     _print_annotations_multiline(w, "Annotations", meta.get("annotations"))
     w.write(LEVEL_0, f"CreationTimestamp:\t{format_rfc1123z(meta.get('creationTimestamp'))}\n")
     _print_taints_multiline(w, "Taints", spec.get("taints"))
-    w.write(LEVEL_0, f"Unschedulable:\t{_go(bool(spec.get('unschedulable')))}\n")
+    w.write(LEVEL_0, f"Unschedulable:\t{go_sprint(bool(spec.get('unschedulable')))}\n")
     lease = extra.get("lease")
     if lease is not None:
         lspec = _spec(lease)
@@ -1210,7 +1181,7 @@ def _format_endpoint_slices(slices: Sequence[dict], ports: set[str] | None) -> s
                             continue
                         if not more:
                             out.append(
-                                _join_host_port((ep.get("addresses") or [""])[0], port.get("port"))
+                                join_host_port((ep.get("addresses") or [""])[0], port.get("port"))
                             )
                         count += 1
     text = ",".join(out)
@@ -1520,7 +1491,7 @@ def _describe_stateful_set(
             _print_labels_multiline(w, "Annotations", pmeta.get("annotations"), initial_indent="  ")
             storage = ((pspec.get("resources") or {}).get("requests") or {}).get("storage")
             w.write(LEVEL_1, f"Capacity:\t{storage if storage is not None else '<default>'}\n")
-            w.write(LEVEL_1, f"Access Modes:\t{_go(pspec.get('accessModes') or [])}\n")
+            w.write(LEVEL_1, f"Access Modes:\t{go_sprint(pspec.get('accessModes') or [])}\n")
     _events(w, events, now)
     return w.getvalue()
 
@@ -1544,7 +1515,7 @@ def _describe_job(job: dict, events: Sequence[dict] | None, now: float, extra: d
     if spec.get("completionMode") is not None:
         w.write(LEVEL_0, f"Completion Mode:\t{spec['completionMode']}\n")
     if spec.get("suspend") is not None:
-        w.write(LEVEL_0, f"Suspend:\t{_go(bool(spec['suspend']))}\n")
+        w.write(LEVEL_0, f"Suspend:\t{go_sprint(bool(spec['suspend']))}\n")
     if spec.get("backoffLimit") is not None:
         w.write(LEVEL_0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
     if spec.get("ttlSecondsAfterFinished") is not None:
@@ -1584,7 +1555,7 @@ def _describe_cron_job(cj: dict, events: Sequence[dict] | None, now: float, extr
     _print_annotations_multiline(w, "Annotations", meta.get("annotations"))
     w.write(LEVEL_0, f"Schedule:\t{spec.get('schedule', '')}\n")
     w.write(LEVEL_0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
-    w.write(LEVEL_0, f"Suspend:\t{_print_bool_ptr(spec.get('suspend'))}\n")
+    w.write(LEVEL_0, f"Suspend:\t{print_bool_ptr(spec.get('suspend'))}\n")
     for key, title in (
         ("successfulJobsHistoryLimit", "Successful Job History Limit"),
         ("failedJobsHistoryLimit", "Failed Job History Limit"),
@@ -1768,9 +1739,9 @@ def _compact_rules(rules: list[dict]) -> list[dict]:
 def _policy_rule_string(rule: dict) -> str:
     """The generated ``PolicyRule.String()`` kubectl sorts rules by."""
     return (
-        f"&PolicyRule{{Verbs:{_go(rule.get('verbs') or [])},APIGroups:{_go(rule.get('apiGroups') or [])},"
-        f"Resources:{_go(rule.get('resources') or [])},ResourceNames:{_go(rule.get('resourceNames') or [])},"
-        f"NonResourceURLs:{_go(rule.get('nonResourceURLs') or [])},}}"
+        f"&PolicyRule{{Verbs:{go_sprint(rule.get('verbs') or [])},APIGroups:{go_sprint(rule.get('apiGroups') or [])},"
+        f"Resources:{go_sprint(rule.get('resources') or [])},ResourceNames:{go_sprint(rule.get('resourceNames') or [])},"
+        f"NonResourceURLs:{go_sprint(rule.get('nonResourceURLs') or [])},}}"
     )
 
 
@@ -1801,8 +1772,8 @@ def _describe_role(role: dict, events: Sequence[dict] | None, now: float, extra:
         w.write(
             LEVEL_1,
             f"{_combine_resource_group(r.get('resources') or [], r.get('apiGroups') or [])}\t"
-            f"{_go(r.get('nonResourceURLs') or [])}\t{_go(r.get('resourceNames') or [])}\t"
-            f"{_go(r.get('verbs') or [])}\n",
+            f"{go_sprint(r.get('nonResourceURLs') or [])}\t{go_sprint(r.get('resourceNames') or [])}\t"
+            f"{go_sprint(r.get('verbs') or [])}\n",
         )
     return w.getvalue()
 
@@ -1831,7 +1802,7 @@ def _print_pvc_fields(w: PrefixWriter, pvc: dict, full: bool, now: float = 0.0) 
     _print_labels_multiline(w, "Labels", meta.get("labels"))
     _print_annotations_multiline(w, "Annotations", meta.get("annotations"))
     if full:
-        w.write(LEVEL_0, f"Finalizers:\t{_go(meta.get('finalizers') or [])}\n")
+        w.write(LEVEL_0, f"Finalizers:\t{go_sprint(meta.get('finalizers') or [])}\n")
     capacity = access = ""
     if spec.get("volumeName"):
         access = access_modes_string(status.get("accessModes"))
@@ -1894,7 +1865,7 @@ def _describe_pv(pv: dict, events: Sequence[dict] | None, now: float, extra: dic
     w.write(LEVEL_0, f"Name:\t{meta.get('name', '')}\n")
     _print_labels_multiline(w, "Labels", meta.get("labels"))
     _print_annotations_multiline(w, "Annotations", meta.get("annotations"))
-    w.write(LEVEL_0, f"Finalizers:\t{_go(meta.get('finalizers') or [])}\n")
+    w.write(LEVEL_0, f"Finalizers:\t{go_sprint(meta.get('finalizers') or [])}\n")
     w.write(LEVEL_0, f"StorageClass:\t{_pvc_class(pv)}\n")
     if meta.get("deletionTimestamp"):
         w.write(LEVEL_0, f"Status:\tTerminating (lasts {age(meta['deletionTimestamp'], now)})\n")
@@ -1948,7 +1919,7 @@ def _describe_pv(pv: dict, events: Sequence[dict] | None, now: float, extra: dic
             LEVEL_2,
             "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
             f"    Driver:\t{c.get('driver', '')}\n    FSType:\t{c.get('fsType', '')}\n"
-            f"    VolumeHandle:\t{c.get('volumeHandle', '')}\n    ReadOnly:\t{_go(bool(c.get('readOnly')))}\n",
+            f"    VolumeHandle:\t{c.get('volumeHandle', '')}\n    ReadOnly:\t{go_sprint(bool(c.get('readOnly')))}\n",
         )
         _print_csi_attributes(w, c.get("volumeAttributes"))
     elif any(spec.get(k) is not None for k in ("hostPath", "nfs")):
@@ -1974,7 +1945,7 @@ def _describe_storage_class(
     w.write(LEVEL_0, f"Annotations:\t{format_labels(ann)}\n")
     w.write(LEVEL_0, f"Provisioner:\t{sc.get('provisioner', '')}\n")
     w.write(LEVEL_0, f"Parameters:\t{format_labels(sc.get('parameters'))}\n")
-    w.write(LEVEL_0, f"AllowVolumeExpansion:\t{_print_bool_ptr(sc.get('allowVolumeExpansion'))}\n")
+    w.write(LEVEL_0, f"AllowVolumeExpansion:\t{print_bool_ptr(sc.get('allowVolumeExpansion'))}\n")
     options = sc.get("mountOptions") or []
     if not options:
         w.write(LEVEL_0, "MountOptions:\t<none>\n")
@@ -2082,9 +2053,9 @@ def _print_unstructured(
                 if isinstance(child, dict):
                     _print_unstructured(w, level + 1, child, path, skip)
                 else:
-                    w.write(level + 1, f"{_go(child)}\n")
+                    w.write(level + 1, f"{go_sprint(child)}\n")
         else:
-            w.write(level, f"{smart_label_for(key)}:\t{_go(value)}\n")
+            w.write(level, f"{smart_label_for(key)}:\t{go_sprint(value)}\n")
 
 
 def _describe_generic(obj: dict, events: Sequence[dict] | None, now: float, extra: dict) -> str:

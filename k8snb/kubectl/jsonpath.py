@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from k8snb.kubectl.printers import TabWriter, escape_terminal, go_format_float, json_marshal
+from k8snb.kubectl.printers import TabWriter, escape_terminal
+from k8snb.util.gofmt import go_quote, go_sharp_v, go_sprint, json_marshal
 
 __all__ = [
     "JSONPath",
@@ -465,63 +466,6 @@ class _Byte(int):
     """A byte of a string reached by ``[*]``/``..`` (Go indexes strings by byte)."""
 
 
-def go_sprint(value: Any) -> str:
-    """Go ``fmt.Sprint`` of an unstructured value: ``map[a:1 b:x]``, ``[a b]``, ``<nil>``."""
-    if value is None:
-        return "<nil>"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float):
-        return go_format_float(value)
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{go_sprint(value[k])}" for k in sorted(value)) + "]"
-    if isinstance(value, list | tuple):
-        return "[" + " ".join(go_sprint(v) for v in value) + "]"
-    return str(value)
-
-
-def _go_quote(s: str) -> str:
-    out = []
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif not ch.isprintable():
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _go_sharp_v(value: Any) -> str:
-    """Go ``%#v`` of an unstructured value, as kubectl's debug dump prints it."""
-    if value is None:
-        return "interface {}(nil)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return go_format_float(value)
-    if isinstance(value, str):
-        return _go_quote(value)
-    if isinstance(value, dict):
-        body = ", ".join(f"{_go_quote(str(k))}:{_go_sharp_v(value[k])}" for k in sorted(value))
-        return "map[string]interface {}{" + body + "}"
-    if isinstance(value, list | tuple):
-        return "[]interface {}{" + ", ".join(_go_sharp_v(v) for v in value) + "}"
-    return repr(value)
-
-
 def _go_type(value: Any) -> str:
     if value is None:
         return "<nil>"
@@ -830,9 +774,9 @@ def kubectl_jsonpath(
         debug = (
             f"Error executing template: {err}. Printing more information for debugging the template:\n"
             f"\ttemplate was:\n\t\t{template}\n"
-            f"\tobject given to jsonpath engine was:\n\t\t{_go_sharp_v(obj)}\n\n"
+            f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(obj)}\n\n"
         )
-        raise JSONPathError(f"error executing jsonpath {_go_quote(template)}: {debug}\n") from None
+        raise JSONPathError(f"error executing jsonpath {go_quote(template)}: {debug}\n") from None
 
 
 # --------------------------------------------------------------------------- custom columns

@@ -17,13 +17,13 @@ Everything here is a pure function of plain dicts and strings.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import yaml
+
+from k8snb.util.gofmt import go_format_float, json_marshal
 
 __all__ = [
     "TabWriter",
@@ -209,139 +209,6 @@ def _strip_managed_fields(obj: Any) -> Any:
     if isinstance(out.get("items"), list):
         out["items"] = [_strip_managed_fields(i) for i in out["items"]]
     return out
-
-
-# --------------------------------------------------------------------------- numbers
-
-
-def _decimal_digits(f: float) -> tuple[str, int]:
-    """Shortest round-trip digits of ``abs(f)`` (no trailing zeros) and ``dp``: value = 0.digits * 10**dp."""
-    _, digits, exp = Decimal(repr(abs(f))).as_tuple()
-    ds = "".join(map(str, digits))
-    stripped = ds.rstrip("0")
-    exp = int(exp) + (len(ds) - len(stripped))
-    return stripped, len(stripped) + exp
-
-
-def _format_e(digits: str, dp: int) -> str:
-    exp = dp - 1
-    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    sign = "-" if exp < 0 else "+"
-    return f"{mant}e{sign}{abs(exp):02d}"
-
-
-def _format_f(digits: str, dp: int) -> str:
-    if dp <= 0:
-        return "0." + "0" * (-dp) + digits
-    if dp >= len(digits):
-        return digits + "0" * (dp - len(digits))
-    return digits[:dp] + "." + digits[dp:]
-
-
-def go_format_float(f: float) -> str:
-    """Go ``strconv.FormatFloat(f, 'g', -1, 64)`` (also fmt's ``%v``): ``1.5``, ``100``, ``1e+06``."""
-    if math.isnan(f):
-        return "NaN"
-    if math.isinf(f):
-        return "+Inf" if f > 0 else "-Inf"
-    if f == 0:
-        return "-0" if math.copysign(1.0, f) < 0 else "0"
-    digits, dp = _decimal_digits(f)
-    exp = dp - 1
-    # shortest %g switches to %e when exp < -4 || exp >= 6
-    body = _format_e(digits, dp) if exp < -4 or exp >= 6 else _format_f(digits, dp)
-    return ("-" if f < 0 else "") + body
-
-
-def _go_json_float(f: float) -> str:
-    """Go ``encoding/json`` float encoding (ES6-like): ``1.5``, ``100``, ``1e-7``, ``1e+21``."""
-    if math.isnan(f) or math.isinf(f):
-        raise ValueError(f"json: unsupported value: {f!r}")
-    if f == 0:
-        return "-0" if math.copysign(1.0, f) < 0 else "0"
-    digits, dp = _decimal_digits(f)
-    a = abs(f)
-    if a < 1e-6 or a >= 1e21:
-        body = _format_e(digits, dp)
-        body = re.sub(r"e([-+])0(\d)$", r"e\g<1>\2", body)
-    else:
-        body = _format_f(digits, dp)
-    return ("-" if f < 0 else "") + body
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def _json_string(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif o < 0x20 or ch in "<>&" or o in (0x2028, 0x2029):
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _json_scalar(v: Any) -> str:
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return _go_json_float(v)
-    if isinstance(v, str):
-        return _json_string(v)
-    raise TypeError(f"json: unsupported type: {type(v).__name__}")
-
-
-def json_marshal(value: Any, indent: str | None = None, _level: int = 0) -> str:
-    """Go ``json.Marshal`` / ``json.MarshalIndent(v, "", indent)`` for plain data.
-
-    Map keys are sorted; ``<``, ``>``, ``&`` are escaped as ``\\u003c`` etc.
-    """
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = sorted(value.items(), key=lambda kv: kv[0])
-        if indent is None:
-            return (
-                "{" + ",".join(f"{_json_string(str(k))}:{json_marshal(v)}" for k, v in items) + "}"
-            )
-        inner = indent * (_level + 1)
-        body = ",\n".join(
-            f"{inner}{_json_string(str(k))}: {json_marshal(v, indent, _level + 1)}"
-            for k, v in items
-        )
-        return "{\n" + body + "\n" + indent * _level + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        if indent is None:
-            return "[" + ",".join(json_marshal(v) for v in value) + "]"
-        inner = indent * (_level + 1)
-        body = ",\n".join(f"{inner}{json_marshal(v, indent, _level + 1)}" for v in value)
-        return "[\n" + body + "\n" + indent * _level + "]"
-    return _json_scalar(value)
 
 
 def to_json(obj: Any, *, show_managed_fields: bool = False) -> str:

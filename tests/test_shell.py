@@ -272,3 +272,15 @@ def test_mount_and_df(pods) -> None:
     text = out(pods, "mount | head -1; df | head -1")
     assert text.startswith("overlay on / type overlay (rw,relatime,")
     assert text.endswith("Filesystem           1K-blocks      Used Available Use% Mounted on\n")
+
+
+def test_random_inside_arithmetic_is_not_zero_every_time() -> None:
+    """$((RANDOM % 100)) reads RANDOM like any other parameter (it once always gave 0)."""
+    from k8snb import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run bb --image=busybox -- sleep 3600")
+    c.settle()
+    out = c.kubectl(["exec", "bb", "--", "sh", "-c",
+                     "for i in 1 2 3 4 5; do echo $((RANDOM % 100)); done"]).stdout.split()
+    assert len(out) == 5 and len(set(out)) > 1

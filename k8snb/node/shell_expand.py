@@ -191,7 +191,8 @@ class Expander:
 
     def arith(self, expr: str) -> int:
         try:
-            return arithmetic(expr, lambda n: int(self.vars.get(n) or 0))
+            # Variables are looked up as parameters are, so $((RANDOM % 6)) works too.
+            return arithmetic(expr, lambda n: int(self.param(n) or 0))
         except ZeroDivisionError:
             self.error("divide by zero")
             raise ShellExit(2) from None

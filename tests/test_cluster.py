@@ -131,3 +131,21 @@ def test_cordon_keeps_new_pods_off() -> None:
         c.kubectl(f"run p{i} --image=nginx")
     c.settle()
     assert {c.api.get("pods", f"p{i}")["spec"]["nodeName"] for i in range(4)} == {"worker2"}
+
+
+def test_failed_host_path_mount_waits_in_container_creating() -> None:
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("apply -f -", stdin="""
+apiVersion: v1
+kind: Pod
+metadata: {name: hp}
+spec:
+  volumes: [{name: h, hostPath: {path: /nope, type: Directory}}]
+  containers:
+  - {name: c, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: h, mountPath: /h}]}
+""")
+    c.advance(30)
+    assert "ContainerCreating" in c.kubectl("get pod hp").stdout
+    events = c.kubectl("get events --field-selector involvedObject.name=hp").stdout
+    assert ('MountVolume.SetUp failed for volume "h" : hostPath type check failed: /nope is not '
+            "a directory") in events

@@ -202,6 +202,7 @@ class Kubelet:
             self._event(pod, "Warning", "FailedMount",
                         f'MountVolume.SetUp failed for volume "{name}" : {e}')
             self.pods.pop(rec.uid, None)
+            self._write_waiting(pod)
             self.queue.add_after((self.node_name, rec.namespace, rec.name), 10.0,
                                  recurring=True)
             return False
@@ -561,6 +562,24 @@ class Kubelet:
                 self.api.update_status(new, owned=True)
             except StatusError:
                 self.queue.add_after((self.node_name, rec.namespace, rec.name), 1.0)
+
+    def _write_waiting(self, pod: Obj) -> None:
+        """Volumes not ready: the containers wait in ContainerCreating (what kubectl shows)."""
+        status = jcopy(pod.get("status") or {})
+        status["hostIP"] = self.node_ip
+        status["hostIPs"] = [{"ip": self.node_ip}]
+        status["containerStatuses"] = [
+            {"name": c["name"], "image": c["image"], "imageID": "", "ready": False,
+             "restartCount": 0, "started": False, "lastState": {},
+             "state": {"waiting": {"reason": "ContainerCreating"}}}
+            for c in pod["spec"]["containers"]]
+        if status != pod.get("status"):
+            try:
+                self.api.update_status({"apiVersion": "v1", "kind": "Pod",
+                                        "metadata": pod["metadata"], "status": status},
+                                       owned=True)
+            except StatusError:
+                pass
 
     def _event(self, pod: Obj, type_: str, reason: str, message: str) -> None:
         self.api.record_event(pod, type_, reason, message, COMPONENT, host=self.node_name)

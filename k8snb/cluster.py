@@ -135,6 +135,25 @@ class Cluster:
             self._run_until(due)
         return self.clock.now - start
 
+    def run_until(self, condition: Callable[[], bool], max_seconds: float, *,
+                  wait_out_timeout: bool = True) -> bool:
+        """Run timer by timer until ``condition()`` holds; False after ``max_seconds``.
+
+        What a blocking kubectl command (``wait``, ``rollout status``, ``delete``) does while
+        it watches. On a timeout the clock moves to the deadline unless
+        ``wait_out_timeout=False`` (nothing was going to happen anyway).
+        """
+        deadline = self.clock.now + max_seconds
+        self.run_pending()
+        while not condition():
+            due = self.clock.next_due()
+            if due is None or due > deadline:
+                if wait_out_timeout:
+                    self.clock.now = max(self.clock.now, deadline)
+                return False
+            self._run_until(due)
+        return True
+
     @property
     def now(self) -> datetime:
         """The simulated time (timezone-aware UTC)."""

@@ -341,14 +341,8 @@ def delete(ctx: Context) -> None:
 def _wait_gone(ctx: Context, items: list[tuple[Any, str, str | None]]) -> None:
     """kubectl waits for the objects to disappear: run the cluster until they have."""
     cluster = ctx.cluster
-    deadline = cluster.clock.now + 120
 
     def gone() -> bool:
         return all(cluster.store.get(i.plural, (ns or "", n)) is None for i, n, ns in items)
 
-    cluster.run_pending()
-    while not gone():
-        due = cluster.clock.next_due()
-        if due is None or due > deadline:
-            break
-        cluster._run_until(due)
+    cluster.run_until(gone, 120, wait_out_timeout=False)

@@ -99,8 +99,6 @@ def get(ctx: Context) -> None:
     total = sum(len(objs) for _, objs in found)
     if output in ("yaml", "json") or output.startswith(("jsonpath", "custom-columns")):
         items = [o for _, objs in found for o in objs]
-        for o in items:
-            o.setdefault("apiVersion", o.get("apiVersion"))
         single = len(pairs) == 1 and len(pairs[0][1]) == 1
         if single and items:
             data: Any = items[0]

@@ -96,18 +96,13 @@ def wait(ctx: Context) -> None:
             ctx.error(m)
         for obj in objs:
             name, ns = obj["metadata"]["name"], obj["metadata"].get("namespace")
-            while True:
-                live = cluster.store.get(info.plural, (ns or "", name))
-                if cond == "delete" and live is None:
-                    ctx.print(f"{info.type_name}/{name} condition met")
-                    break
-                if live is not None and check(live):
-                    ctx.print(f"{info.type_name}/{name} condition met")
-                    break
-                due = cluster.clock.next_due()
-                if due is None or due > deadline:
-                    cluster.clock.now = max(cluster.clock.now, deadline)
-                    ctx.error(f"error: timed out waiting for the condition on "
-                              f"{info.qualified}/{name}")
-                    break
-                cluster._run_until(due)
+
+            def met(key: tuple[str, str] = (ns or "", name), plural: str = info.plural) -> bool:
+                live = cluster.store.get(plural, key)
+                return live is None if cond == "delete" else (live is not None and check(live))
+
+            if cluster.run_until(met, max(deadline - cluster.clock.now, 0)):
+                ctx.print(f"{info.type_name}/{name} condition met")
+            else:
+                ctx.error(f"error: timed out waiting for the condition on "
+                          f"{info.qualified}/{name}")

@@ -203,16 +203,11 @@ def _status(ctx: Context, words: list[str]) -> None:
             show(o)
 
         cancel = ctx.api.watch(info, on_event)
-        deadline = cluster.clock.now + (timeout or STATUS_LIMIT)
         try:
-            cluster.run_pending()
-            while not state["done"] and state["error"] is None:
-                due = cluster.clock.next_due()
-                if due is None or due > deadline:
-                    cluster.clock.now = max(cluster.clock.now, deadline)
-                    state["error"] = "timed out waiting for the condition"
-                    break
-                cluster._run_until(due)
+            finished = cluster.run_until(
+                lambda: state["done"] or state["error"] is not None, timeout or STATUS_LIMIT)
+            if not finished:
+                state["error"] = "timed out waiting for the condition"
         finally:
             cancel()
     if state["error"] is not None:

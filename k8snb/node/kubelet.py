@@ -82,7 +82,8 @@ class Kubelet:
         self.runtime = runtime
         self.node_ip = node_ip
         self.running = True
-        self.pods: dict[str, PodRecord] = {}
+        self.pods: dict[str, PodRecord] = {}  # by pod uid
+        self._by_name: dict[tuple[str, str], PodRecord] = {}  # the same, by namespace/name
         self._ip_next = 2
         self._timers: list[Any] = []
         self.queue = cluster.nodes.queue
@@ -103,7 +104,7 @@ class Kubelet:
         self.running = False
         for t in self._timers:
             t.cancel()
-        pods, self.pods = list(self.pods.values()), {}
+        pods, self.pods, self._by_name = list(self.pods.values()), {}, {}
         for rec in pods:  # records go first, so exit callbacks of dying containers are ignored
             if rec.sandbox_id is not None:
                 self.runtime.remove_pod_sandbox(rec.sandbox_id)
@@ -158,8 +159,7 @@ class Kubelet:
         pod = self.cluster.nodes.pod_informer.get(namespace, name)
         if pod is not None and pod["spec"].get("nodeName") != self.node_name:
             pod = None
-        rec = next((r for r in self.pods.values()
-                    if r.namespace == namespace and r.name == name), None)
+        rec = self._by_name.get((namespace, name))
         if pod is None:
             if rec is not None:  # deleted from the API: tear down what is left
                 self._teardown(rec)
@@ -170,8 +170,8 @@ class Kubelet:
         if rec is None:
             if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
                 return
-            rec = self.pods[pod["metadata"]["uid"]] = PodRecord(
-                pod["metadata"]["uid"], namespace, name)
+            rec = PodRecord(pod["metadata"]["uid"], namespace, name)
+            self.pods[rec.uid] = self._by_name[(namespace, name)] = rec
         if pod["metadata"].get("deletionTimestamp"):
             self._terminate(pod, rec)
             return
@@ -201,7 +201,7 @@ class Kubelet:
             name = next((v.name for v in rec.volumes.values() if v.kind == "hostPath"), "")
             self._event(pod, "Warning", "FailedMount",
                         f'MountVolume.SetUp failed for volume "{name}" : {e}')
-            self.pods.pop(rec.uid, None)
+            self._forget(rec)
             self._write_waiting(pod)
             self.queue.add_after((self.node_name, rec.namespace, rec.name), 10.0,
                                  recurring=True)
@@ -431,8 +431,13 @@ class Kubelet:
             if cr.state == "running" and cr.container_id:
                 self.runtime.kill_container(cr.container_id, "KILL")
 
-    def _teardown(self, rec: PodRecord) -> None:
+    def _forget(self, rec: PodRecord) -> None:
         self.pods.pop(rec.uid, None)
+        if self._by_name.get((rec.namespace, rec.name)) is rec:
+            del self._by_name[(rec.namespace, rec.name)]
+
+    def _teardown(self, rec: PodRecord) -> None:
+        self._forget(rec)
         if rec.sandbox_id is not None:
             self.runtime.remove_pod_sandbox(rec.sandbox_id)
         rec.sandbox_id = None
@@ -587,8 +592,7 @@ class Kubelet:
     # -- for views and kubectl -------------------------------------------------------------------
 
     def record_for(self, namespace: str, name: str) -> PodRecord | None:
-        return next((r for r in self.pods.values()
-                     if r.namespace == namespace and r.name == name), None)
+        return self._by_name.get((namespace, name))
 
 
 def _dur(seconds: float) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from k8snb.api.labels import Selector
+from k8snb.api.labels import DOUBLE_EQUALS, EQUALS, IN, Selector
 from k8snb.scheduler.framework import EMPTY, NodeInfo, PodInfo
 
 __all__ = ["NodeArrays", "SchedulerCache", "zone_key"]
@@ -191,6 +191,11 @@ class SchedulerCache:
         self._label_columns: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         #: (namespace, Selector) -> matching pods per node slot, kept current incrementally
         self._selector_counts: dict[tuple[str, Selector], np.ndarray] = {}
+        #: (namespace, label key, value) -> keys of the placed pods carrying that label
+        self._by_label: dict[tuple[str, str, str], set[str]] = {}
+        #: the same label triple -> cached selectors that require it; None: selectors that
+        #: pin no label to one value (checked against every pod)
+        self._anchored: dict[tuple[str, str, str] | None, list[tuple[str, Selector]]] = {}
 
     # ---- nodes ---------------------------------------------------------------------------
 
@@ -235,6 +240,7 @@ class SchedulerCache:
         self._order = None
         self._labels_changed()
         self._selector_counts.clear()
+        self._anchored.clear()
 
     def update_node(self, node: Obj) -> set[str]:
         """Apply a node update; return what changed that a Filter or Score cares about.
@@ -314,6 +320,7 @@ class SchedulerCache:
         self._order = None
         self._labels_changed()
         self._selector_counts.clear()
+        self._anchored.clear()
 
     def _remove_from_tree(self, name: str) -> None:
         zone = self._node_zone.get(name)
@@ -413,32 +420,61 @@ class SchedulerCache:
     def selector_counts(self, namespace: str, selector: Selector) -> np.ndarray:
         """How many pods in ``namespace`` matching ``selector`` each node slot runs.
 
-        Terminating pods do not count (``countPodsMatchSelector``). Built once by walking the
-        assigned pods, then kept current as pods come and go, so topology spreading does not
-        re-count every pod in the cluster on every decision.
+        Terminating pods do not count (``countPodsMatchSelector``). Built once from the pods
+        carrying one label the selector pins (an index by namespace/label/value), then kept
+        current as pods come and go, so topology spreading does not re-count every pod in the
+        cluster on every decision.
         """
         key = (namespace, selector)
         counts = self._selector_counts.get(key)
         if counts is None:
             counts = np.zeros(self.arrays.capacity, np.int64)
-            for p, node_name in self.pods():
+            anchor = _anchor(namespace, selector)
+            if anchor is None:
+                candidates: Iterator[tuple[PodInfo, str]] = self.pods()
+            else:
+                pod_node = self._pod_node
+                candidates = ((self._pods[k], pod_node[k])
+                              for k in self._by_label.get(anchor, ()))
+            for p, node_name in candidates:
                 i = self._slots.get(node_name)
                 if i is not None and _counts_for(p, namespace, selector):
                     counts[i] += 1
             if len(self._selector_counts) >= 64:
-                self._selector_counts.pop(next(iter(self._selector_counts)))
+                old = next(iter(self._selector_counts))
+                del self._selector_counts[old]
+                self._anchored[_anchor(*old)].remove(old)
             self._selector_counts[key] = counts
+            self._anchored.setdefault(anchor, []).append(key)
         return counts
 
     def _count(self, p: PodInfo, node_name: str, sign: int) -> None:
-        if not self._selector_counts:
+        """A pod came or went: keep the label index and the cached selector counts current."""
+        by_label, anchored = self._by_label, self._anchored
+        ns = p.namespace
+        hits = list(anchored.get(None, ()))
+        for k, v in p.labels.items():
+            triple = (ns, k, v)
+            keys = by_label.get(triple)
+            if sign > 0:
+                if keys is None:
+                    keys = by_label[triple] = set()
+                keys.add(p.key)
+            elif keys is not None:
+                keys.discard(p.key)
+                if not keys:
+                    del by_label[triple]
+            if triple in anchored:
+                hits += anchored[triple]
+        if not hits:
             return
         i = self._slots.get(node_name)
         if i is None:
             return
-        for (ns, sel), counts in self._selector_counts.items():
-            if _counts_for(p, ns, sel):
-                counts[i] += sign
+        counts = self._selector_counts
+        for key in hits:
+            if _counts_for(p, *key):
+                counts[key][i] += sign
 
     # ---- pods ----------------------------------------------------------------------------
 
@@ -547,6 +583,14 @@ def _only_bound(before: Obj, after: Obj) -> bool:
     if "nodeName" in a or len(b) != len(a) + 1:
         return False
     return all(b.get(k) == v for k, v in a.items())
+
+
+def _anchor(namespace: str, selector: Selector) -> tuple[str, str, str] | None:
+    """A label every pod matching ``selector`` carries (namespace, key, value), if any."""
+    for r in selector.requirements:
+        if r.operator in (EQUALS, DOUBLE_EQUALS, IN) and len(r.values) == 1:
+            return namespace, r.key, r.values[0]
+    return None
 
 
 def _counts_for(p: PodInfo, namespace: str, selector: Selector) -> bool:

@@ -88,6 +88,10 @@ class SharedParts:
         return value
 
 
+EVENT_CORRELATOR_ENTRIES = 4096
+"""client-go's ``maxLruCacheEntries``: how many distinct events the correlator remembers."""
+
+
 def _key(obj: Obj) -> tuple[str, str]:
     meta = obj["metadata"]
     return meta.get("namespace", ""), meta["name"]
@@ -464,14 +468,20 @@ class APIServer:
 
     def record_event(self, obj: Obj, type_: str, reason: str, message: str, component: str,
                      host: str | None = None) -> None:
-        """Record an Event about ``obj``; a repeat of the same event bumps its count."""
+        """Record an Event about ``obj``; a repeat of the same event bumps its count.
+
+        Like client-go's event correlator, repeats are recognised through an LRU of the last
+        4,096 distinct events (``maxLruCacheEntries``), so the memory of it stays bounded.
+        """
         meta = obj["metadata"]
         ns = meta.get("namespace") or "default"
         now = self.clock.rfc3339()
         ckey = (ns, meta.get("uid", ""), type_, reason, message)
-        existing = self._event_keys.get(ckey)
+        keys = self._event_keys
+        existing = keys.pop(ckey, None)
         ev = self.store.get("events", (ns, existing)) if existing else None
         if ev is not None:
+            keys[ckey] = existing  # most recently used again
             new = jcopy(ev)
             new["count"] = ev.get("count", 1) + 1
             new["lastTimestamp"] = now
@@ -482,19 +492,22 @@ class APIServer:
         if host:
             source["host"] = host
         message = sys.intern(message)  # "Started container nginx" on thousands of pods
+        involved = {
+            "apiVersion": obj.get("apiVersion", "v1"),
+            "kind": obj.get("kind", ""),
+            "name": meta["name"],
+            "namespace": meta.get("namespace", ""),
+            "uid": meta.get("uid", ""),
+            "resourceVersion": meta.get("resourceVersion", ""),
+        }
+        if not involved["namespace"]:
+            del involved["namespace"]
         ev = {
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {"name": name, "namespace": ns, "uid": self.new_uid(),
                          "creationTimestamp": now},
-            "involvedObject": {
-                "apiVersion": obj.get("apiVersion", "v1"),
-                "kind": obj.get("kind", ""),
-                "name": meta["name"],
-                "namespace": meta.get("namespace", ""),
-                "uid": meta.get("uid", ""),
-                "resourceVersion": meta.get("resourceVersion", ""),
-            },
+            "involvedObject": involved,
             "reason": reason,
             "message": message,
             "source": source,
@@ -506,13 +519,10 @@ class APIServer:
             "reportingComponent": component,
             "reportingInstance": host or "",
         }
-        if not ev["involvedObject"]["namespace"]:
-            del ev["involvedObject"]["namespace"]
-        share = self.shared.share
-        ev["involvedObject"] = share(ev["involvedObject"])  # one per object version
-        ev["source"] = share(source)
         self.store.put("events", (ns, name), ev)
-        self._event_keys[ckey] = name
+        keys[ckey] = name
+        if len(keys) > EVENT_CORRELATOR_ENTRIES:
+            del keys[next(iter(keys))]
         self._events_by_uid.setdefault(meta.get("uid", ""), []).append(name)
 
     def events_for(self, obj: Obj) -> list[Obj]:

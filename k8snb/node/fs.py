@@ -38,7 +38,7 @@ EBUSY = "Resource busy"
 EACCES = "Permission denied"
 
 
-@dataclass
+@dataclass(slots=True)
 class File:
     """A regular file. ``program`` names the simulated binary it runs when executed."""
 
@@ -56,7 +56,7 @@ class File:
         return bool(self.mode & 0o111)
 
 
-@dataclass
+@dataclass(slots=True)
 class Dir:
     """A directory: name -> File | Dir, kept in insertion order (``ls`` sorts)."""
 
@@ -115,7 +115,7 @@ def _mkdirs(root: Dir, parts: list[str]) -> Dir:
     return node
 
 
-@dataclass
+@dataclass(slots=True)
 class Volume:
     """A pod volume as the kubelet hands it to the runtime.
 
@@ -143,15 +143,33 @@ class Volume:
         return vol
 
     def set_files(self, files: dict[str, str], mode: int = 0o644) -> None:
-        """Replace the contents at once (how the kubelet refreshes a ConfigMap volume)."""
+        """Replace the contents at once (how the kubelet refreshes a ConfigMap volume).
+
+        A read-only volume's files can never change, so equal ones are shared between pods
+        (every pod's service-account ``ca.crt`` and ``namespace`` are one File each)."""
         assert isinstance(self.root, Dir)
         self.root.entries.clear()
         for key, value in sorted(files.items()):
             parts = _parts(key)
-            _mkdirs(self.root, parts[:-1]).entries[sys.intern(parts[-1])] = File(value, mode)
+            node = _shared_file(value, mode) if self.read_only else File(value, mode)
+            _mkdirs(self.root, parts[:-1]).entries[sys.intern(parts[-1])] = node
 
 
-@dataclass
+_SHARED_FILES: dict[tuple[str, int], File] = {}
+
+
+def _shared_file(data: str, mode: int) -> File:
+    """One File per (content, mode) for read-only volumes; forgotten now and then so that
+    the contents of deleted Secrets do not stay in memory for ever."""
+    node = _SHARED_FILES.get((data, mode))
+    if node is None:
+        if len(_SHARED_FILES) >= 4096:
+            _SHARED_FILES.clear()
+        node = _SHARED_FILES[(data, mode)] = File(data, mode)
+    return node
+
+
+@dataclass(slots=True)
 class Mount:
     """A volume (or pod file) mounted at ``path`` inside a container."""
 
@@ -182,6 +200,8 @@ class MountedFS:
     With ``shared=True`` the root is an image's tree that many containers read: it is copied
     on the first write (copy-on-write), so a container that never writes costs nothing.
     """
+
+    __slots__ = ("root", "mounts", "_now", "_shared", "_frozen", "proc")
 
     def __init__(self, root: Dir, mounts: list[Mount] | None = None, clock_now=lambda: 0.0,
                  shared: bool = False):

@@ -136,7 +136,7 @@ class FileSink(Sink):
 
 
 # -- PID namespaces -----------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class ProcEntry:
     """A process table row. ``on_signal(sig, from_inside)`` delivers a signal, if it can."""
 
@@ -150,6 +150,8 @@ class ProcEntry:
 
 class PidNamespace:
     """PIDs count up from 1 in each namespace; the first process is its init."""
+
+    __slots__ = ("inode", "procs", "_next")
 
     def __init__(self, inode: int) -> None:
         self.inode = inode
@@ -180,6 +182,25 @@ class PidNamespace:
 
 # -- the context a program runs in --------------------------------------------------------------
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def which(name: str, path_var: str, cwd: str, lookup: Callable[[str], Any]) -> str | None:
+    """execvp's search: ``name`` as a path if it has a slash, else in each $PATH directory
+    (relative ones from ``cwd``); the first executable regular file ``lookup`` finds."""
+    def absolute(path: str) -> str:
+        return posixpath.normpath(posixpath.join(cwd, path)) if path else cwd
+
+    paths = [absolute(name)] if "/" in name else [
+        posixpath.join(d or ".", name) for d in path_var.split(":")]
+    for path in paths:
+        full = absolute(path)
+        try:
+            node = lookup(full)
+        except FSError:
+            continue
+        if isinstance(node, File) and node.executable:
+            return full
+    return None
 
 
 class Context:
@@ -246,17 +267,8 @@ class Context:
 
     def which(self, name: str, path_var: str | None = None) -> str | None:
         """The executable ``name`` resolves to through $PATH (or as a path), like execvp."""
-        path_var = path_var or self.env.get("PATH") or DEFAULT_PATH
-        paths = [self.abspath(name)] if "/" in name else [
-            posixpath.join(d or ".", name) for d in path_var.split(":")]
-        for path in paths:
-            try:
-                node = self.fs.lookup(self.abspath(path))
-            except FSError:
-                continue
-            if isinstance(node, File) and node.executable:
-                return self.abspath(path)
-        return None
+        return which(name, path_var or self.env.get("PATH") or DEFAULT_PATH, self.cwd,
+                     self.fs.lookup)
 
     def child(self, argv: list[str], *, stdin: str | None = None, stdout: Sink | None = None,
               stderr: Sink | None = None, env: dict[str, str] | None = None) -> Context:

@@ -34,7 +34,7 @@ from k8snb.node import (  # noqa: F401  (importing them registers their programs
     shell,
     shell_applets,
 )
-from k8snb.node.fs import Dir, File, FSError, Mount, MountedFS, Volume
+from k8snb.node.fs import ENOENT, ENOTDIR, Dir, File, FSError, MountedFS, Volume, norm
 from k8snb.node.images import (
     CATALOG,
     PAUSE_IMAGE,
@@ -45,6 +45,8 @@ from k8snb.node.images import (
     normalize,
 )
 from k8snb.node.process import (
+    DEFAULT_PATH,
+    PROGRAMS,
     BufferSink,
     Context,
     ExecResult,
@@ -53,6 +55,7 @@ from k8snb.node.process import (
     drive,
     run_file,
     signal_name,
+    which,
 )
 from k8snb.node.sandbox import (
     LONG_SLEEP,
@@ -61,8 +64,7 @@ from k8snb.node.sandbox import (
     Process,
     ProcessRow,
     Sandbox,
-    hosts_file,
-    proc_files,
+    Sleeper,
 )
 
 FIRST_NS_INODE = 4026532000
@@ -110,6 +112,7 @@ class ContainerRuntime:
         self._images: dict[str, tuple[Image, float]] = {}  # ref -> (image, ready at)
         self._sandboxes: dict[str, Sandbox] = {}
         self._containers: dict[str, Container] = {}
+        self._envs: dict[tuple, dict[str, str]] = {}  # see _shared_env
         self._ns_inode = FIRST_NS_INODE
         self._node_uts = self._new_inode()
         self._node_endpoint: NodeEndpoint | None = None
@@ -216,27 +219,27 @@ class ContainerRuntime:
         fqdn = f"{hostname}.{subdomain}.{namespace}.svc.{self.network.cluster_domain}" \
             if subdomain else None
         sb = Sandbox(
-            sid, pod_uid, name, namespace, hostname, ip, share_process_namespace, dict(volumes),
+            sid, pod_uid, name, namespace, hostname, ip, share_process_namespace, volumes,
             self._node_netns(ip) if host_network else NetNamespace(self._new_inode(), ip),
             self._node_uts if host_network else self._new_inode(), self._new_inode(),
-            PidNamespace(self._new_inode()),
-            File(hosts_file(ip, hostname, fqdn, host_aliases or [])),
-            File(hostname + "\n"),
-            File(sys.intern(resolv_conf if resolv_conf is not None
-                            else self.network.resolv_conf(namespace))),
-            self.clock.now)
+            PidNamespace(self._new_inode()), fqdn, host_aliases,
+            sys.intern(resolv_conf if resolv_conf is not None
+                       else self.network.resolv_conf(namespace)),
+            self.clock.now, host_network)
         pause_image = self.image(PAUSE_IMAGE) or self.catalog.find(PAUSE_IMAGE)
-        pause = Container(self._new_id(), "pause", sb, {"name": "pause", "image": PAUSE_IMAGE},
-                          pause_image, {}, MountedFS(pause_image.rootfs(), shared=True), sb.pidns,
-                          self._new_inode(), ["/pause"], "/", "65535", self,
-                          state="RUNNING", created_at=self.clock.now, started_at=self.clock.now)
+        now = self.clock.now
+        pause = Container(self._new_id(), "pause", sb, PAUSE_SPEC, pause_image, None, None,
+                          sb.pidns, self._new_inode(), ["/pause"], "/", "65535", self,
+                          state="RUNNING", created_at=now, started_at=now)
         sb.pause_container = pause
-        entry = sb.pidns.spawn("/pause", "pause", "65535", self.clock.now)
-        ctx = Context(pause, entry, {})
-        sb.pause = Process(self.clock, ctx, run_file(ctx, "/pause", ["/pause"]),
-                           lambda code: self._sandbox_down(sb))
+        entry = sb.pidns.spawn("/pause", "pause", "65535", now)
+        if _runs_pause(pause_image.rootfs().entries.get("pause")):
+            sb.pause = Sleeper(pause, entry)
+        else:  # a catalog whose pause image runs something else
+            ctx = Context(pause, entry, {})
+            sb.pause = Process(self.clock, ctx, run_file(ctx, "/pause", ["/pause"]),
+                               lambda code: self._sandbox_down(sb))
         sb.pause.start()
-        sb.host_network = host_network
         self._sandboxes[sid] = sb
         if host_network:
             self.network.register(ip, self._node_endpoint)
@@ -314,11 +317,7 @@ class ContainerRuntime:
         image = self.image(spec["image"])
         if image is None or not self.has_image(spec["image"]):
             raise RuntimeFailure(f'failed to get image "{spec["image"]}": image not found')
-        now = lambda: self.clock.now  # noqa: E731
-        fs = MountedFS(image.rootfs(), clock_now=now, shared=True)
-        fs.mount(Mount("/etc/hosts", sb.hosts_file, source="/dev/vda1"))
-        fs.mount(Mount("/etc/hostname", sb.hostname_file, source="/dev/vda1"))
-        fs.mount(Mount("/etc/resolv.conf", sb.resolv_file, source="/dev/vda1"))
+        volume_mounts = []
         for m in mounts:
             vol_name, path, read_only = m[0], m[1], bool(m[2])
             vol = sb.volumes.get(vol_name)
@@ -334,33 +333,44 @@ class ContainerRuntime:
                 node = sub.lookup(m[3])
             kind = vol.kind
             tmpfs = kind in ("secret", "projected") or vol.source.get("medium") == "Memory"
-            fs.mount(Mount(path, node, read_only or vol.read_only,
-                           "tmpfs" if tmpfs else "/dev/vda1", "tmpfs" if tmpfs else "ext4",
-                           vol_name))
-        full_env = {"PATH": image.env["PATH"], "HOSTNAME": sb.hostname}
-        full_env.update({k: v for k, v in image.env.items() if k != "PATH"})
-        full_env.update(env)
-        full_env.setdefault("HOME", "/root")
-        entrypoint, cmd = list(image.spec.entrypoint), list(image.spec.cmd)
+            volume_mounts.append((path, node, read_only or vol.read_only,
+                                  "tmpfs" if tmpfs else "/dev/vda1", "tmpfs" if tmpfs else "ext4",
+                                  vol_name))
+        entrypoint, cmd = image.spec.entrypoint, image.spec.cmd
         command, args = spec.get("command"), spec.get("args")
-        argv = (list(command) if command else entrypoint) + (
-            list(args) if args is not None else ([] if command else cmd))
+        argv = (list(command) if command else list(entrypoint)) + (
+            list(args) if args is not None else ([] if command else list(cmd)))
         workdir = spec.get("workingDir") or image.spec.workdir
-        if not fs.exists(workdir):
-            fs.mkdir(workdir, parents=True)
         run_as = (spec.get("securityContext") or {}).get("runAsUser")
         pidns = sb.pidns if sb.share_process_namespace else PidNamespace(self._new_inode())
         name = spec["name"]
         history = sb.history.setdefault(name, [])
-        c = Container(self._new_id(), name, sb, spec, image, full_env, fs, pidns,
-                      self._new_inode(), argv, workdir, str(run_as if run_as is not None else 0),
-                      self, attempt=len(history), created_at=self.clock.now)
-        fs.proc = proc_files(c)
+        c = Container(self._new_id(), name, sb, spec, image, self._shared_env(env),
+                      tuple(volume_mounts), pidns, self._new_inode(), argv, workdir,
+                      str(run_as if run_as is not None else 0), self, attempt=len(history),
+                      created_at=self.clock.now)
+        # The filesystem is put together on first use, unless making the working directory
+        # has to happen now (it may land in a shared volume, and its mtime is now).
+        if not _image_has_dir(c, workdir):
+            fs = c.fs
+            if not fs.exists(workdir):
+                fs.mkdir(workdir, parents=True)
         history.append(c)
         del history[:-2]  # the current and the previous attempt, as the kubelet keeps them
         sb.containers[name] = c
         self._containers[c.id] = c
         return c.id
+
+    def _shared_env(self, env: dict[str, str]) -> dict[str, str]:
+        """The kubelet's environment for a container, one dict for all equal ones (every pod
+        of a namespace gets the same service variables); never changed once made."""
+        key = tuple(env.items())
+        found = self._envs.get(key)
+        if found is None:
+            if len(self._envs) >= 64:
+                self._envs.clear()
+            found = self._envs[key] = dict(env)
+        return found
 
     def start_container(self, container_id: str, on_exit: ExitCallback) -> None:
         """Start the container's process; ``on_exit(code, reason)`` fires on a timer when it
@@ -374,10 +384,8 @@ class ContainerRuntime:
         if c.pidns is c.sandbox.pidns:
             c.pidns.skip(5)  # runc's own short-lived processes in the shared namespace
         entry = c.pidns.spawn(" ".join(c.argv), c.name, c.user, now)
-        ctx = Context(c, entry, dict(c.env), c.workdir,
-                      stdout=LogSink(c.log, "stdout", lambda: self.clock.now),
-                      stderr=LogSink(c.log, "stderr", lambda: self.clock.now))
-        path = ctx.which(c.argv[0]) if c.argv else None
+        env = c.env
+        path = self._which(c, env, c.argv[0]) if c.argv else None
         if path is None:
             c.pidns.release(entry.pid)
             what = "no command specified" if not c.argv else (
@@ -389,6 +397,14 @@ class ContainerRuntime:
                          f"process: {what}: unknown")
             self._exited(c, 128, "StartError", on_exit)
             return
+        c.exit_callback = on_exit
+        node = c.fs.lookup(path) if c.fs_built else _image_probe(c)(path)
+        if _runs_pause(node):
+            c.process = Sleeper(c, entry)
+            return
+        ctx = Context(c, entry, env, c.workdir,
+                      stdout=LogSink(c.log, "stdout", lambda: self.clock.now),
+                      stderr=LogSink(c.log, "stderr", lambda: self.clock.now))
 
         def main_exit(code: int) -> None:
             self._exited(c, code, "Completed" if code == 0 else "Error", on_exit)
@@ -396,10 +412,27 @@ class ContainerRuntime:
         c.process = Process(self.clock, ctx, run_file(ctx, path, c.argv), main_exit)
         c.process.start()
 
+    def _which(self, c: Container, env: dict[str, str], name: str) -> str | None:
+        """What ``name`` resolves to in the container (execvp), without putting its filesystem
+        together when the answer lies in its image alone."""
+        if not c.fs_built:
+            try:
+                return which(name, env.get("PATH") or DEFAULT_PATH, c.workdir, _image_probe(c))
+            except _NeedsFS:
+                pass
+        return which(name, env.get("PATH") or DEFAULT_PATH, c.workdir, c.fs.lookup)
+
+    def main_process_exited(self, c: Container, code: int) -> None:
+        """A container's `Sleeper` ended: the sandbox goes down, or the container exits."""
+        if c.sandbox.pause_container is c:
+            self._sandbox_down(c.sandbox)
+        else:
+            self._exited(c, code, "Completed" if code == 0 else "Error", c.exit_callback)
+
     def _exited(self, c: Container, code: int, reason: str, on_exit: ExitCallback) -> None:
         """The main process ended: everything else in the container dies with it."""
         c.state, c.exit_code, c.reason, c.finished_at = "EXITED", code, reason, self.clock.now
-        for p in c.jobs:
+        for p in c._jobs or ():
             p.terminate(137)
         c.pidns.release_container(c.name)
         c.sandbox.netns.close_all(c.sandbox.id, c.name)
@@ -490,7 +523,7 @@ class ContainerRuntime:
             raise NotFound(f'container "{container_name}" in pod "{sb.name}" is waiting to '
                            "start: ContainerCreating")
         now = self.clock.now
-        lines = [ln for ln in c.log if ln.time <= now]
+        lines = [ln for ln in c._log or () if ln.time <= now]
         if tail is not None and tail >= 0:
             lines = lines[len(lines) - tail:] if tail else []
         return "".join((f"{rfc3339_nano(ln.time)} " if timestamps else "") + ln.text + "\n"
@@ -503,6 +536,52 @@ class ContainerRuntime:
                                if c.pidns is not sb.pidns and c.state == "RUNNING"]
         return [ProcessRow(e.pid, e.container, e.command, e.user, ns.inode)
                 for ns in spaces for e in ns.rows()]
+
+
+PAUSE_SPEC = {"name": "pause", "image": PAUSE_IMAGE}
+"""The pause container's spec, one for every sandbox (never changed)."""
+
+
+def _runs_pause(node: Any) -> bool:
+    """Whether executing ``node`` runs the pause program (which a `Sleeper` stands for)."""
+    return isinstance(node, File) and node.program == "pause" and \
+        PROGRAMS.get("pause") is servers.pause
+
+
+class _NeedsFS(Exception):
+    """The answer depends on what is mounted: the container's filesystem is needed."""
+
+
+def _image_probe(c: Container) -> Callable[[str], Any]:
+    """Look paths up in the container's image alone: exact, before its filesystem is put
+    together, for every path outside its mount points and /proc (those raise _NeedsFS)."""
+    tops = [] if c.volume_mounts is None else [
+        "/proc", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf",
+        *(norm(m[0]) for m in c.volume_mounts)]
+
+    def lookup(path: str) -> Any:
+        path = norm(path)
+        for top in tops:
+            if path == top or path.startswith(top.rstrip("/") + "/"):
+                raise _NeedsFS(path)
+        node: Any = c.image.rootfs()
+        for part in path.split("/")[1:] if path != "/" else ():
+            if not isinstance(node, Dir):
+                raise FSError(ENOTDIR, path)
+            node = node.entries.get(part)
+            if node is None:
+                raise FSError(ENOENT, path)
+        return node
+
+    return lookup
+
+
+def _image_has_dir(c: Container, path: str) -> bool:
+    """Whether ``path`` is a directory of the image, outside every mount point."""
+    try:
+        return isinstance(_image_probe(c)(path), Dir)
+    except (FSError, _NeedsFS):
+        return False
 
 
 __all__ = ["LONG_SLEEP", "PAUSE_IMAGE", "Container", "ContainerRuntime", "ExecResult", "NotFound",

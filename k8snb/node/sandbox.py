@@ -8,16 +8,18 @@ import math
 import posixpath
 import random
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from k8snb.network.podnet import NetNamespace, PodNetwork
-from k8snb.node.fs import Dir, File, Mount, MountedFS, Volume
+from k8snb.node.fs import Dir, File, Mount, MountedFS, Node, Volume
 from k8snb.node.images import Image
 from k8snb.node.process import (
     Context,
     LogLine,
+    LogSink,
     PidNamespace,
+    ProcEntry,
     Wait,
     signal_name,
     signal_number,
@@ -39,8 +41,21 @@ class ProcessRow(NamedTuple):
 
 
 # -- processes ----------------------------------------------------------------------------------
+def default_action(name: str, pid: int, from_inside: bool) -> int | None:
+    """What Linux does with a signal the process has no handler for: the exit code it dies
+    with, or None when it is ignored (init, PID 1, ignores all but a KILL from outside)."""
+    if pid == 1 and (from_inside or name != "KILL"):
+        return None
+    if name in ("CHLD", "WINCH", "URG", "CONT"):
+        return None
+    return 128 + signal_number(name)
+
+
 class Process:
     """A program the runtime runs on clock timers: each Wait it yields becomes a timer."""
+
+    __slots__ = ("clock", "ctx", "gen", "on_exit", "timer", "done", "exit_code", "_stepping",
+                 "_pending")
 
     def __init__(self, clock: Any, ctx: Context, gen: Generator[Wait, None, int],
                  on_exit: Callable[[int], None]) -> None:
@@ -88,14 +103,10 @@ class Process:
         handler = self.ctx.signal_handlers.get(name)
         if handler is not None and name not in ("KILL", "STOP"):
             code = handler(name)
-            if code is not None:
-                self.terminate(code)
-        elif self.ctx.pid == 1 and (from_inside or name != "KILL"):
-            return  # init ignores signals it has no handler for (even KILL from inside)
-        elif name in ("CHLD", "WINCH", "URG", "CONT"):
-            return  # ignored by default
         else:
-            self.terminate(128 + signal_number(name))
+            code = default_action(name, self.ctx.pid, from_inside)
+        if code is not None:
+            self.terminate(code)
 
     def terminate(self, code: int) -> None:
         if self.done:
@@ -117,35 +128,158 @@ class Process:
         self.on_exit(code)
 
 
-# -- containers and sandboxes -------------------------------------------------------------------
-@dataclass
-class Container:
-    """One container (one attempt: a restart is a new Container with the same name)."""
+class Sleeper:
+    """The pause binary's process: it installs SIGTERM/SIGINT handlers and blocks until a
+    signal, for ever. Thousands of pods run it (every sandbox, and pods whose command is
+    /pause), so instead of a generator and a Context it is this small record that only knows
+    how to react to a signal, as ``pause.c`` does: SIGTERM or SIGINT print "Shutting down, got
+    signal" and exit 0; any other follows the default action.
 
-    id: str
-    name: str
-    sandbox: Sandbox
-    spec: dict
-    image: Image
-    env: dict[str, str]
-    fs: MountedFS
-    pidns: PidNamespace
-    mnt_ns: int
-    argv: list[str]
-    workdir: str
-    user: str
-    runtime: Any  # the ContainerRuntime: network, clock, rng
-    attempt: int = 0
-    state: str = "CREATED"  # CREATED | RUNNING | EXITED
-    created_at: float = 0.0
-    started_at: float | None = None
-    finished_at: float | None = None
-    exit_code: int | None = None
-    reason: str = ""
-    message: str = ""
-    log: list[LogLine] = field(default_factory=list)
-    process: Process | None = None
-    jobs: list[Process] = field(default_factory=list)  # background processes (cmd &)
+    ``on_exit(code)`` is called when it ends; when None, the runtime's
+    ``main_process_exited(container, code)`` is (this saves a closure per pod).
+    """
+
+    __slots__ = ("host", "entry", "on_exit", "done", "exit_code")
+    ctx = None  # no Context: nothing inside it can ask to exit
+
+    def __init__(self, host: Container, entry: ProcEntry,
+                 on_exit: Callable[[int], None] | None = None) -> None:
+        self.host, self.entry, self.on_exit = host, entry, on_exit
+        self.done = False
+        self.exit_code: int | None = None
+        entry.on_signal = self
+
+    def start(self) -> None:
+        """Nothing to run: /pause is blocked in pause(2) from its first instant."""
+
+    def __call__(self, sig: str | int, from_inside: bool = False) -> None:
+        self.signal(sig, from_inside)
+
+    def signal(self, sig: str | int, from_inside: bool = False) -> None:
+        """Deliver a signal as `Process.signal` does to the pause program."""
+        if self.done:
+            return
+        name = signal_name(sig)
+        if name in ("TERM", "INT"):
+            host = self.host
+            if host.sandbox.pause_container is not host:  # the sandbox's has no log
+                clock = host.runtime.clock
+                LogSink(host.log, "stderr", lambda: clock.now).write(
+                    "Shutting down, got signal: "
+                    f"{'Terminated' if name == 'TERM' else 'Interrupt'}\n")
+            self.terminate(0)
+            return
+        code = default_action(name, self.entry.pid, from_inside)
+        if code is not None:
+            self.terminate(code)
+
+    def terminate(self, code: int) -> None:
+        if self.done:
+            return
+        self.done, self.exit_code = True, code
+        pidns = self.host.pidns
+        if pidns.procs.get(self.entry.pid) is self.entry:
+            pidns.release(self.entry.pid)
+        if self.on_exit is not None:
+            self.on_exit(code)
+        else:
+            self.host.runtime.main_process_exited(self.host, code)
+
+
+# -- containers and sandboxes -------------------------------------------------------------------
+MountArgs = tuple[str, Node, bool, str, str, str]
+"""The arguments of a `Mount`: path, node, read only, source, fstype, volume name."""
+
+
+class Container:
+    """One container (one attempt: a restart is a new Container with the same name).
+
+    Its filesystem is put together on first use (an exec, a program reading a file,
+    /proc/<pid>/root), from its image, the pod's /etc files and ``volume_mounts``: a container
+    nobody looks into costs no tree. ``volume_mounts`` None means the image alone (the pause
+    container). ``env`` is built on each read from the image, the hostname and ``base_env``
+    (the kubelet's part, shared between containers where equal).
+    """
+
+    __slots__ = ("id", "name", "sandbox", "spec", "image", "base_env", "volume_mounts", "pidns",
+                 "mnt_ns", "argv", "workdir", "user", "runtime", "attempt", "state",
+                 "created_at", "started_at", "finished_at", "exit_code", "reason", "message",
+                 "process", "exit_callback", "_fs", "_log", "_jobs")
+
+    def __init__(self, id: str, name: str, sandbox: Sandbox, spec: dict, image: Image,
+                 base_env: dict[str, str] | None, volume_mounts: tuple[MountArgs, ...] | None,
+                 pidns: PidNamespace, mnt_ns: int, argv: list[str], workdir: str, user: str,
+                 runtime: Any, attempt: int = 0, state: str = "CREATED",
+                 created_at: float = 0.0, started_at: float | None = None) -> None:
+        self.id, self.name, self.sandbox, self.spec, self.image = id, name, sandbox, spec, image
+        self.base_env, self.volume_mounts, self.pidns, self.mnt_ns = (base_env, volume_mounts,
+                                                                      pidns, mnt_ns)
+        self.argv, self.workdir, self.user = argv, workdir, user
+        self.runtime = runtime  # the ContainerRuntime: network, clock, rng
+        self.attempt, self.state = attempt, state  # state: CREATED | RUNNING | EXITED
+        self.created_at, self.started_at = created_at, started_at
+        self.finished_at: float | None = None
+        self.exit_code: int | None = None
+        self.reason = self.message = ""
+        self.process: Process | Sleeper | None = None
+        self.exit_callback: Callable[[int, str], None] | None = None
+        self._fs: MountedFS | None = None
+        self._log: list[LogLine] | None = None
+        self._jobs: list[Process] | None = None
+
+    def __repr__(self) -> str:
+        return f"Container({self.name!r}, id={self.id[:13]!r}, state={self.state!r})"
+
+    @property
+    def fs(self) -> MountedFS:
+        """The container's view of files (its image's tree, copy-on-write, and its mounts)."""
+        if self._fs is None:
+            self._fs = self._build_fs()
+        return self._fs
+
+    @property
+    def fs_built(self) -> bool:
+        return self._fs is not None
+
+    def _build_fs(self) -> MountedFS:
+        if self.volume_mounts is None:
+            return MountedFS(self.image.rootfs(), shared=True)
+        clock = self.runtime.clock
+        fs = MountedFS(self.image.rootfs(), clock_now=lambda: clock.now, shared=True)
+        sb = self.sandbox
+        fs.mount(Mount("/etc/hosts", sb.hosts_file, source="/dev/vda1"))
+        fs.mount(Mount("/etc/hostname", sb.hostname_file, source="/dev/vda1"))
+        fs.mount(Mount("/etc/resolv.conf", sb.resolv_file, source="/dev/vda1"))
+        for args in self.volume_mounts:
+            fs.mount(Mount(*args))
+        fs.proc = proc_files(self)
+        return fs
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The process environment: PATH and HOSTNAME, the image's ENV, the pod's, HOME."""
+        if self.base_env is None:
+            return {}
+        image_env = self.image.env
+        full_env = {"PATH": image_env["PATH"], "HOSTNAME": self.sandbox.hostname}
+        full_env.update({k: v for k, v in image_env.items() if k != "PATH"})
+        full_env.update(self.base_env)
+        full_env.setdefault("HOME", "/root")
+        return full_env
+
+    @property
+    def log(self) -> list[LogLine]:
+        """What the container wrote, line by line (the list is made on the first line)."""
+        if self._log is None:
+            self._log = []
+        return self._log
+
+    @property
+    def jobs(self) -> list[Process]:
+        """Background processes (``cmd &``)."""
+        if self._jobs is None:
+            self._jobs = []
+        return self._jobs
 
     # what a Context needs from its host
     @property
@@ -180,41 +314,75 @@ class Container:
 
     def request_exit(self, ctx: Context, code: int) -> None:
         """A program asked to exit from inside a request handler (agnhost /exit)."""
-        proc = next((p for p in [self.process, *self.jobs] if p and p.ctx is ctx), None)
+        proc = next((p for p in [self.process, *(self._jobs or ())] if p and p.ctx is ctx),
+                    None)
         if proc is not None:
             self.runtime.clock.call_at(self.runtime.clock.now, lambda: proc.terminate(code))
 
 
-@dataclass
 class Sandbox:
-    """A pod sandbox: the pause container and the namespaces it holds for the pod."""
+    """A pod sandbox: the pause container and the namespaces it holds for the pod.
 
-    id: str
-    pod_uid: str
-    name: str
-    namespace: str
-    hostname: str
-    ip: str
-    share_process_namespace: bool
-    volumes: dict[str, Volume]
-    netns: NetNamespace
-    uts_ns: int
-    ipc_ns: int
-    pidns: PidNamespace
-    hosts_file: File
-    hostname_file: File
-    resolv_file: File
-    created_at: float
-    state: str = "READY"  # READY | STOPPING | NOTREADY
-    host_network: bool = False
-    pause: Process | None = None
-    pause_container: Container | None = None
-    containers: dict[str, Container] = field(default_factory=dict)
-    history: dict[str, list[Container]] = field(default_factory=dict)
+    The pod's /etc/hosts, /etc/hostname and /etc/resolv.conf are written when first needed
+    (a container's filesystem is put together), from the fields kept here.
+    """
+
+    __slots__ = ("id", "pod_uid", "name", "namespace", "hostname", "ip",
+                 "share_process_namespace", "volumes", "netns", "uts_ns", "ipc_ns", "pidns",
+                 "fqdn", "host_aliases", "resolv_conf", "created_at", "state", "host_network",
+                 "pause", "pause_container", "containers", "history", "_hosts_file",
+                 "_hostname_file", "_resolv_file")
+
+    def __init__(self, id: str, pod_uid: str, name: str, namespace: str, hostname: str, ip: str,
+                 share_process_namespace: bool, volumes: dict[str, Volume],
+                 netns: NetNamespace, uts_ns: int, ipc_ns: int, pidns: PidNamespace,
+                 fqdn: str | None, host_aliases: list[tuple[str, list[str]]] | None,
+                 resolv_conf: str, created_at: float, host_network: bool = False) -> None:
+        self.id, self.pod_uid, self.name, self.namespace = id, pod_uid, name, namespace
+        self.hostname, self.ip, self.share_process_namespace = (hostname, ip,
+                                                                share_process_namespace)
+        self.volumes, self.netns, self.uts_ns, self.ipc_ns, self.pidns = (volumes, netns, uts_ns,
+                                                                          ipc_ns, pidns)
+        self.fqdn, self.host_aliases, self.resolv_conf = fqdn, host_aliases or None, resolv_conf
+        self.created_at, self.host_network = created_at, host_network
+        self.state = "READY"  # READY | STOPPING | NOTREADY
+        self.pause: Process | Sleeper | None = None
+        self.pause_container: Container | None = None
+        self.containers: dict[str, Container] = {}
+        self.history: dict[str, list[Container]] = {}
+        self._hosts_file: File | None = None
+        self._hostname_file: File | None = None
+        self._resolv_file: File | None = None
+
+    def __repr__(self) -> str:
+        return f"Sandbox({self.namespace}/{self.name}, id={self.id[:13]!r}, state={self.state!r})"
+
+    def _hosts_text(self) -> str:
+        return hosts_file(self.ip, self.hostname, self.fqdn, self.host_aliases or [])
+
+    @property
+    def hosts_file(self) -> File:
+        """/etc/hosts, shared by the pod's containers (which may edit it)."""
+        if self._hosts_file is None:
+            self._hosts_file = File(self._hosts_text())
+        return self._hosts_file
+
+    @property
+    def hostname_file(self) -> File:
+        if self._hostname_file is None:
+            self._hostname_file = File(self.hostname + "\n")
+        return self._hostname_file
+
+    @property
+    def resolv_file(self) -> File:
+        if self._resolv_file is None:
+            self._resolv_file = File(self.resolv_conf)
+        return self._resolv_file
 
     def etc_hosts(self, name: str) -> str | None:
         """Look ``name`` up in the pod's /etc/hosts (which containers may edit)."""
-        for line in self.hosts_file.data.splitlines():
+        text = self._hosts_file.data if self._hosts_file is not None else self._hosts_text()
+        for line in text.splitlines():
             fields = line.split("#", 1)[0].split()
             if len(fields) > 1 and name in fields[1:] and "." in fields[0]:
                 return fields[0]

@@ -34,7 +34,7 @@ STATUS_REPORT_SECONDS = 300.0  # nodeStatusReportFrequency: full status at least
 COMPONENT = "kubelet"
 
 
-@dataclass
+@dataclass(slots=True)
 class ContainerRecord:
     """What the kubelet remembers about one container of a pod."""
 
@@ -57,7 +57,7 @@ class ContainerRecord:
     init: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class PodRecord:
     uid: str
     namespace: str

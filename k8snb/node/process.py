@@ -149,19 +149,34 @@ class ProcEntry:
 
 
 class PidNamespace:
-    """PIDs count up from 1 in each namespace; the first process is its init."""
+    """PIDs count up from 1 in each namespace; the first process is its init.
 
-    __slots__ = ("inode", "procs", "_next")
+    Most namespaces only ever hold their init, so the table is a dict from the second
+    process on (or the first time someone reads ``procs``)."""
+
+    __slots__ = ("inode", "_procs", "_first", "_next")
 
     def __init__(self, inode: int) -> None:
         self.inode = inode
-        self.procs: dict[int, ProcEntry] = {}
+        self._procs: dict[int, ProcEntry] | None = None
+        self._first: ProcEntry | None = None
         self._next = 1
+
+    @property
+    def procs(self) -> dict[int, ProcEntry]:
+        """PID -> process table row."""
+        if self._procs is None:
+            self._procs = {} if self._first is None else {self._first.pid: self._first}
+            self._first = None
+        return self._procs
 
     def spawn(self, command: str, container: str, user: str = "0", now: float = 0.0,
               on_signal: Callable[[str, bool], None] | None = None) -> ProcEntry:
         entry = ProcEntry(self._next, command, container, user, now, on_signal)
-        self.procs[entry.pid] = entry
+        if self._procs is None and self._first is None:
+            self._first = entry
+        else:
+            self.procs[entry.pid] = entry
         self._next += 1
         return entry
 
@@ -170,14 +185,28 @@ class PidNamespace:
         self._next += n
 
     def release(self, pid: int) -> None:
-        self.procs.pop(pid, None)
+        if self._procs is None:
+            if self._first is not None and self._first.pid == pid:
+                self._first = None
+            return
+        self._procs.pop(pid, None)
+
+    def release_entry(self, entry: ProcEntry) -> None:
+        """Free ``entry``'s PID, unless the PID already belongs to another process."""
+        if self._procs is None:
+            if self._first is entry:
+                self._first = None
+        elif self._procs.get(entry.pid) is entry:
+            del self._procs[entry.pid]
 
     def release_container(self, container: str) -> None:
         for pid in [p for p, e in self.procs.items() if e.container == container]:
             del self.procs[pid]
 
     def rows(self) -> list[ProcEntry]:
-        return [self.procs[p] for p in sorted(self.procs)]
+        if self._procs is None:
+            return [] if self._first is None else [self._first]
+        return [self._procs[p] for p in sorted(self._procs)]
 
 
 # -- the context a program runs in --------------------------------------------------------------

@@ -60,6 +60,7 @@ from k8snb.node.process import (
 from k8snb.node.sandbox import (
     LONG_SLEEP,
     Container,
+    MountArgs,
     NodeEndpoint,
     Process,
     ProcessRow,
@@ -113,6 +114,7 @@ class ContainerRuntime:
         self._sandboxes: dict[str, Sandbox] = {}
         self._containers: dict[str, Container] = {}
         self._envs: dict[tuple, dict[str, str]] = {}  # see _shared_env
+        self._mount_sets: dict[tuple, tuple] = {}  # see _shared_mounts
         self._ns_inode = FIRST_NS_INODE
         self._node_uts = self._new_inode()
         self._node_endpoint: NodeEndpoint | None = None
@@ -229,7 +231,7 @@ class ContainerRuntime:
         pause_image = self.image(PAUSE_IMAGE) or self.catalog.find(PAUSE_IMAGE)
         now = self.clock.now
         pause = Container(self._new_id(), "pause", sb, PAUSE_SPEC, pause_image, None, None,
-                          sb.pidns, self._new_inode(), ["/pause"], "/", "65535", self,
+                          sb.pidns, self._new_inode(), ("/pause",), "/", "65535", self,
                           state="RUNNING", created_at=now, started_at=now)
         sb.pause_container = pause
         entry = sb.pidns.spawn("/pause", "pause", "65535", now)
@@ -292,12 +294,15 @@ class ContainerRuntime:
         if sb is None:
             return
         self.stop_pod_sandbox(sandbox_id)
-        for history in sb.history.values():
-            for c in history:
-                self._containers.pop(c.id, None)
+        for c in sb.attempts:
+            self._containers.pop(c.id, None)
         del self._sandboxes[sandbox_id]
 
     # -- containers ---------------------------------------------------------------------------
+    def is_current(self, c: Container) -> bool:
+        """Whether ``c`` is still created here (not removed)."""
+        return self._containers.get(c.id) is c
+
     def container(self, container_id: str) -> Container:
         c = self._containers.get(container_id)
         if c is None:
@@ -333,33 +338,42 @@ class ContainerRuntime:
                 node = sub.lookup(m[3])
             kind = vol.kind
             tmpfs = kind in ("secret", "projected") or vol.source.get("medium") == "Memory"
-            volume_mounts.append((path, node, read_only or vol.read_only,
-                                  "tmpfs" if tmpfs else "/dev/vda1", "tmpfs" if tmpfs else "ext4",
-                                  vol_name))
-        entrypoint, cmd = image.spec.entrypoint, image.spec.cmd
+            volume_mounts.append((sys.intern(path), list(sb.volumes).index(vol_name),
+                                  read_only or vol.read_only, "tmpfs" if tmpfs else "/dev/vda1",
+                                  "tmpfs" if tmpfs else "ext4", None if node is vol.root else node))
         command, args = spec.get("command"), spec.get("args")
-        argv = (list(command) if command else list(entrypoint)) + (
-            list(args) if args is not None else ([] if command else list(cmd)))
+        argv = (tuple(command) if command else image.spec.entrypoint) + (
+            tuple(args) if args is not None else (() if command else image.spec.cmd))
         workdir = spec.get("workingDir") or image.spec.workdir
         run_as = (spec.get("securityContext") or {}).get("runAsUser")
         pidns = sb.pidns if sb.share_process_namespace else PidNamespace(self._new_inode())
         name = spec["name"]
-        history = sb.history.setdefault(name, [])
+        attempt = sum(1 for a in sb.attempts if a.name == name)
         c = Container(self._new_id(), name, sb, spec, image, self._shared_env(env),
-                      tuple(volume_mounts), pidns, self._new_inode(), argv, workdir,
-                      str(run_as if run_as is not None else 0), self, attempt=len(history),
-                      created_at=self.clock.now)
+                      self._shared_mounts(tuple(volume_mounts)), pidns, self._new_inode(), argv,
+                      workdir, sys.intern(str(run_as if run_as is not None else 0)), self,
+                      attempt=attempt, created_at=self.clock.now)
         # The filesystem is put together on first use, unless making the working directory
         # has to happen now (it may land in a shared volume, and its mtime is now).
         if not _image_has_dir(c, workdir):
             fs = c.fs
             if not fs.exists(workdir):
                 fs.mkdir(workdir, parents=True)
-        history.append(c)
-        del history[:-2]  # the current and the previous attempt, as the kubelet keeps them
-        sb.containers[name] = c
+        sb.add_attempt(c)  # the current and the previous attempt, as the kubelet keeps them
         self._containers[c.id] = c
         return c.id
+
+    def _shared_mounts(self, mounts: tuple[MountArgs, ...]) -> tuple[MountArgs, ...]:
+        """One tuple for all equal mount lists (every replica of a pod template mounts the
+        same volumes, by position, at the same paths); those with a subPath stay their own."""
+        if any(m[5] is not None for m in mounts):
+            return mounts
+        found = self._mount_sets.get(mounts)
+        if found is None:
+            if len(self._mount_sets) >= 64:
+                self._mount_sets.clear()
+            found = self._mount_sets[mounts] = mounts
+        return found
 
     def _shared_env(self, env: dict[str, str]) -> dict[str, str]:
         """The kubelet's environment for a container, one dict for all equal ones (every pod
@@ -409,7 +423,7 @@ class ContainerRuntime:
         def main_exit(code: int) -> None:
             self._exited(c, code, "Completed" if code == 0 else "Error", on_exit)
 
-        c.process = Process(self.clock, ctx, run_file(ctx, path, c.argv), main_exit)
+        c.process = Process(self.clock, ctx, run_file(ctx, path, list(c.argv)), main_exit)
         c.process.start()
 
     def _which(self, c: Container, env: dict[str, str], name: str) -> str | None:

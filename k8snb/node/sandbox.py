@@ -139,15 +139,18 @@ class Sleeper:
     ``main_process_exited(container, code)`` is (this saves a closure per pod).
     """
 
-    __slots__ = ("host", "entry", "on_exit", "done", "exit_code")
+    __slots__ = ("host", "entry", "on_exit", "exit_code")
     ctx = None  # no Context: nothing inside it can ask to exit
 
     def __init__(self, host: Container, entry: ProcEntry,
                  on_exit: Callable[[int], None] | None = None) -> None:
         self.host, self.entry, self.on_exit = host, entry, on_exit
-        self.done = False
         self.exit_code: int | None = None
         entry.on_signal = self
+
+    @property
+    def done(self) -> bool:
+        return self.exit_code is not None
 
     def start(self) -> None:
         """Nothing to run: /pause is blocked in pause(2) from its first instant."""
@@ -176,10 +179,8 @@ class Sleeper:
     def terminate(self, code: int) -> None:
         if self.done:
             return
-        self.done, self.exit_code = True, code
-        pidns = self.host.pidns
-        if pidns.procs.get(self.entry.pid) is self.entry:
-            pidns.release(self.entry.pid)
+        self.exit_code = code
+        self.host.pidns.release_entry(self.entry)
         if self.on_exit is not None:
             self.on_exit(code)
         else:
@@ -187,8 +188,9 @@ class Sleeper:
 
 
 # -- containers and sandboxes -------------------------------------------------------------------
-MountArgs = tuple[str, Node, bool, str, str, str]
-"""The arguments of a `Mount`: path, node, read only, source, fstype, volume name."""
+MountArgs = tuple[str, int, bool, str, str, "Node | None"]
+"""A volume mount: path, the volume's position in the sandbox's volumes, read only, source,
+fstype, and the node mounted when it is not the volume's root (a subPath)."""
 
 
 class Container:
@@ -208,7 +210,7 @@ class Container:
 
     def __init__(self, id: str, name: str, sandbox: Sandbox, spec: dict, image: Image,
                  base_env: dict[str, str] | None, volume_mounts: tuple[MountArgs, ...] | None,
-                 pidns: PidNamespace, mnt_ns: int, argv: list[str], workdir: str, user: str,
+                 pidns: PidNamespace, mnt_ns: int, argv: tuple[str, ...], workdir: str, user: str,
                  runtime: Any, attempt: int = 0, state: str = "CREATED",
                  created_at: float = 0.0, started_at: float | None = None) -> None:
         self.id, self.name, self.sandbox, self.spec, self.image = id, name, sandbox, spec, image
@@ -250,8 +252,11 @@ class Container:
         fs.mount(Mount("/etc/hosts", sb.hosts_file, source="/dev/vda1"))
         fs.mount(Mount("/etc/hostname", sb.hostname_file, source="/dev/vda1"))
         fs.mount(Mount("/etc/resolv.conf", sb.resolv_file, source="/dev/vda1"))
-        for args in self.volume_mounts:
-            fs.mount(Mount(*args))
+        volumes = list(sb.volumes.items())
+        for path, index, read_only, source, fstype, node in self.volume_mounts:
+            name, vol = volumes[index]
+            fs.mount(Mount(path, vol.root if node is None else node, read_only, source, fstype,
+                           name))
         fs.proc = proc_files(self)
         return fs
 
@@ -330,8 +335,8 @@ class Sandbox:
     __slots__ = ("id", "pod_uid", "name", "namespace", "hostname", "ip",
                  "share_process_namespace", "volumes", "netns", "uts_ns", "ipc_ns", "pidns",
                  "fqdn", "host_aliases", "resolv_conf", "created_at", "state", "host_network",
-                 "pause", "pause_container", "containers", "history", "_hosts_file",
-                 "_hostname_file", "_resolv_file")
+                 "pause", "pause_container", "attempts", "_hosts_file", "_hostname_file",
+                 "_resolv_file")
 
     def __init__(self, id: str, pod_uid: str, name: str, namespace: str, hostname: str, ip: str,
                  share_process_namespace: bool, volumes: dict[str, Volume],
@@ -348,8 +353,9 @@ class Sandbox:
         self.state = "READY"  # READY | STOPPING | NOTREADY
         self.pause: Process | Sleeper | None = None
         self.pause_container: Container | None = None
-        self.containers: dict[str, Container] = {}
-        self.history: dict[str, list[Container]] = {}
+        self.attempts: tuple[Container, ...] = ()
+        """The containers the runtime keeps for the pod: the last two attempts of each name,
+        oldest first, the names in the order `containers` lists them."""
         self._hosts_file: File | None = None
         self._hostname_file: File | None = None
         self._resolv_file: File | None = None
@@ -387,6 +393,33 @@ class Sandbox:
             if len(fields) > 1 and name in fields[1:] and "." in fields[0]:
                 return fields[0]
         return None
+
+    @property
+    def containers(self) -> dict[str, Container]:
+        """The current container of each name (until it is removed)."""
+        latest = {c.name: c for c in self.attempts}  # each name where it first comes
+        return {name: c for name, c in latest.items() if c.runtime.is_current(c)}
+
+    @property
+    def history(self) -> dict[str, list[Container]]:
+        """Name -> its last two attempts, oldest first (``kubectl logs --previous``)."""
+        out: dict[str, list[Container]] = {}
+        for c in self.attempts:
+            out.setdefault(c.name, []).append(c)
+        return out
+
+    def add_attempt(self, c: Container) -> None:
+        """A new container: it replaces the current one of its name in place, or comes last
+        when there is none (any more); only the previous attempt is kept besides it."""
+        mine = [a for a in self.attempts if a.name == c.name]
+        others = [a for a in self.attempts if a.name != c.name]
+        kept = (*mine[-1:], c)
+        if mine and mine[-1].runtime.is_current(mine[-1]):
+            at = self.attempts.index(mine[0])
+            others[at:at] = kept
+            self.attempts = tuple(others)
+        else:
+            self.attempts = (*others, *kept)
 
     def container_named(self, name: str) -> Container | None:
         """The current container ``name``, or the pause container for "pause"."""

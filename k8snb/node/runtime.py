@@ -4,7 +4,9 @@ A pod sandbox is the pause container: it holds the pod's network namespace (its 
 ``localhost`` every container shares), its UTS namespace (hostname) and IPC namespace, and, with
 ``shareProcessNamespace``, the PID namespace where ``/pause`` is PID 1. Containers join the
 sandbox; each gets a private root filesystem copied from its image, with the pod's volumes
-mounted over it. Processes are generators that the runtime resumes on clock timers.
+mounted over it (the model copies on write, and puts it together on first use). Processes are
+generators that the runtime resumes on clock timers; ``/pause``, which only waits for a
+signal, is a small `Sleeper` record instead.
 
 The kubelet drives it like a CRI runtime:
 
@@ -209,7 +211,8 @@ class ContainerRuntime:
 
         hostPath volumes are resolved on this node's filesystem here (RuntimeFailure when a
         type check fails). With ``host_network`` the pod joins the node's own network and UTS
-        namespaces: ``ip`` is the node's IP and the hostname is the node's name.
+        namespaces: ``ip`` is the node's IP and the hostname is the node's name. ``volumes``
+        is kept as given (the kubelet's dict, not a copy).
         """
         for vol in volumes.values():
             if vol.kind == "hostPath" and "path" in vol.source:

@@ -161,3 +161,16 @@ def test_garbage_collector_background_and_orphan(cluster: Cluster) -> None:
     dep = cluster.store.get("configmaps", ("default", "dep2"))
     assert dep is not None and not dep["metadata"].get("ownerReferences")
     assert cluster.store.get("configmaps", ("default", "owner2")) is None
+
+
+def test_create_copies_unless_the_caller_hands_the_object_over() -> None:
+    c = Cluster(workers=0, seed=0)
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}}
+    out = c.api.create(cm)
+    out["data"]["k"] = "changed"
+    cm["data"]["k"] = "changed too"
+    assert c.api.get("configmaps", "a")["data"] == {"k": "v"}
+    handed = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}, "data": {}}
+    stored = c.api.create(handed, owned=True)
+    assert stored is handed and stored is c.api.get_shared("configmaps", "b")
+    assert stored["metadata"]["resourceVersion"] and stored["metadata"]["namespace"] == "default"

@@ -183,8 +183,13 @@ class APIServer:
     # -- writes ------------------------------------------------------------------------------
 
     def create(self, obj: Obj, namespace: str | None = None, *,
-               field_validation: str | None = None, dry_run: bool = False) -> Obj:
-        """Create ``obj``; ``field_validation="Strict"`` checks it against the schema first."""
+               field_validation: str | None = None, dry_run: bool = False,
+               owned: bool = False) -> Obj:
+        """Create ``obj``; ``field_validation="Strict"`` checks it against the schema first.
+
+        ``owned=True`` (controllers' hot paths) hands ``obj`` over, as for ``update``: it is
+        stored without a copy and the stored object is returned, read-only.
+        """
         if not isinstance(obj, dict) or not obj.get("kind") or not obj.get("apiVersion"):
             raise errors.bad_request("Object 'Kind' is missing in the request body")
         try:
@@ -194,7 +199,7 @@ class APIServer:
                 404, "NotFound",
                 f'the server could not find the requested resource (no kind "{obj["kind"]}" '
                 f'is registered for version "{obj["apiVersion"]}")') from None
-        obj = jcopy(obj)
+        obj = obj if owned else jcopy(obj)
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise errors.bad_request("metadata must be an object")
@@ -239,7 +244,7 @@ class APIServer:
         if info.kind == "Pod":
             self._share_pod(obj)
         self.store.put(info.plural, key, obj)
-        return jcopy(obj)
+        return obj if owned else jcopy(obj)
 
     def _share_pod(self, obj: Obj) -> None:
         """Share the parts of a new pod that its siblings repeat (see SharedParts)."""

@@ -250,6 +250,7 @@ class PodControl:
 
         Success records ``SuccessfulCreate`` "Created pod: <name>"; failure records
         ``FailedCreate`` "Error creating: <error>" (not when the namespace is terminating).
+        The pod returned is the stored object: read-only.
         """
         pod = pod_from_template(template, owner, ref, generate_name)
         if name is not None:
@@ -257,7 +258,7 @@ class PodControl:
         if not pod["metadata"].get("labels"):
             raise StatusError(500, "InternalError", "unable to create pods, no labels")
         try:
-            created = self.api.create(pod, namespace)
+            created = self.api.create(pod, namespace, owned=True)
         except StatusError as e:
             if not is_namespace_terminating_error(e):
                 self.api.record_event(owner, "Warning", FAILED_CREATE_POD_REASON,

@@ -4,7 +4,8 @@ are counted like client-go's correlator does, which remembers the last 4,096 eve
 from __future__ import annotations
 
 from k8snb import Cluster
-from k8snb.api.server import EVENT_CORRELATOR_ENTRIES
+from k8snb.api.events import COMBINED_PREFIX, SPAM_BURST
+from k8snb.api.events import LRU_ENTRIES as EVENT_CORRELATOR_ENTRIES
 from k8snb.store.etcd import PackedBucket, Store
 
 
@@ -49,15 +50,55 @@ def test_kubectl_shows_events_and_counts_repeats() -> None:
     assert "x3 over" in described
 
 
+def _obj(name: str) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": name, "namespace": "default", "uid": f"uid-{name}"}}
+
+
+def _events(c: Cluster, name: str) -> list[dict]:
+    return [e for e in c.api.list("events", "default") if e["involvedObject"]["name"] == name]
+
+
+def test_similar_events_are_combined_from_the_tenth_and_a_burst_is_capped_at_25() -> None:
+    c = Cluster(workers=0, seed=0)
+    rs = _obj("web-1")
+    for i in range(30):
+        c.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: web-1-{i:02d}",
+                           "replicaset-controller")
+    evs = _events(c, "web-1")
+    plain = [e for e in evs if not e["message"].startswith(COMBINED_PREFIX)]
+    combined = [e for e in evs if e["message"].startswith(COMBINED_PREFIX)]
+    assert sorted(e["message"] for e in plain) == [f"Created pod: web-1-{i:02d}" for i in range(9)]
+    assert len(combined) == 1
+    # events 10 to 25 pass the spam filter (burst 25), 26 to 30 are dropped
+    assert combined[0]["count"] == 16
+    assert combined[0]["message"] == COMBINED_PREFIX + "Created pod: web-1-24"
+    c.advance(300)  # the bucket refills one token every five minutes
+    c.api.record_event(rs, "Normal", "SuccessfulCreate", "Created pod: web-1-99",
+                       "replicaset-controller")
+    combined = [e for e in _events(c, "web-1") if e["message"].startswith(COMBINED_PREFIX)]
+    assert combined[0]["count"] == 22  # the dropped ones were counted all the same
+    assert combined[0]["message"].endswith("web-1-99")
+
+
+def test_a_repeated_event_bumps_its_count_until_the_spam_filter_stops_it() -> None:
+    c = Cluster(workers=0, seed=0)
+    rs = _obj("web-2")
+    for _ in range(30):
+        c.api.record_event(rs, "Warning", "FailedCreate", "Error creating: quota", "rs")
+    (ev,) = _events(c, "web-2")
+    assert ev["count"] == SPAM_BURST and ev["firstTimestamp"] <= ev["lastTimestamp"]
+    other_source = _events(c, "web-2")
+    c.api.record_event(rs, "Warning", "FailedCreate", "Error creating: quota", "other", "n1")
+    assert len(_events(c, "web-2")) == len(other_source) + 1  # another source, another bucket
+
+
 def test_correlator_forgets_the_oldest_event_after_4096_others() -> None:
     c = Cluster(workers=0, seed=0)
-    ns = c.api.get("namespaces", "default")
-    c.api.record_event(ns, "Normal", "First", "the first", "test")
+    c.api.record_event(_obj("first"), "Normal", "Seen", "seen", "test")
+    c.api.record_event(_obj("first"), "Normal", "Seen", "seen", "test")
+    assert [e["count"] for e in _events(c, "first")] == [2]
     for i in range(EVENT_CORRELATOR_ENTRIES):
-        c.api.record_event(ns, "Normal", "Other", f"other {i}", "test")
-    c.api.record_event(ns, "Normal", "First", "the first", "test")
-    firsts = [e for e in c.api.list("events", "default") if e["reason"] == "First"]
-    assert [e["count"] for e in firsts] == [1, 1]  # not recognised as a repeat any more
-    c.api.record_event(ns, "Normal", "First", "the first", "test")
-    firsts = [e for e in c.api.list("events", "default") if e["reason"] == "First"]
-    assert sorted(e["count"] for e in firsts) == [1, 2]
+        c.api.record_event(_obj(f"o{i}"), "Normal", "Other", "other", "test")
+    c.api.record_event(_obj("first"), "Normal", "Seen", "seen", "test")
+    assert sorted(e["count"] for e in _events(c, "first")) == [1, 2]  # a new event

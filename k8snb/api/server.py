@@ -16,6 +16,7 @@ from typing import Any
 
 from k8snb.api import admission, errors
 from k8snb.api.defaults import apply_defaults
+from k8snb.api.events import EventCorrelator
 from k8snb.api.registry import REGISTRY, ResourceInfo
 from k8snb.api.validation import validate
 from k8snb.clock import Clock
@@ -88,10 +89,6 @@ class SharedParts:
         return value
 
 
-EVENT_CORRELATOR_ENTRIES = 4096
-"""client-go's ``maxLruCacheEntries``: how many distinct events the correlator remembers."""
-
-
 def _key(obj: Obj) -> tuple[str, str]:
     meta = obj["metadata"]
     return meta.get("namespace", ""), meta["name"]
@@ -106,10 +103,8 @@ class APIServer:
         self.rng = rng
         self.registry = REGISTRY
         self.admission = admission.Admission(self)
-        # Event correlation, as client-go's EventCorrelator: (ns, uid, type, reason, message)
-        # -> event name, and involved uid -> event names (for describe).
-        self._event_keys: dict[tuple[str, str, str, str, str], str] = {}
-        self._events_by_uid: dict[str, list[str]] = {}
+        self.correlator = EventCorrelator()
+        self._events_by_uid: dict[str, list[str]] = {}  # involved uid -> event names
         self.shared = SharedParts()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -473,30 +468,10 @@ class APIServer:
 
     def record_event(self, obj: Obj, type_: str, reason: str, message: str, component: str,
                      host: str | None = None) -> None:
-        """Record an Event about ``obj``; a repeat of the same event bumps its count.
-
-        Like client-go's event correlator, repeats are recognised through an LRU of the last
-        4,096 distinct events (``maxLruCacheEntries``), so the memory of it stays bounded.
-        """
+        """Record an Event about ``obj`` through client-go's correlator (``k8snb.api.events``):
+        similar events are combined, repeats bump ``count``, a spamming source is dropped."""
         meta = obj["metadata"]
         ns = meta.get("namespace") or "default"
-        now = self.clock.rfc3339()
-        ckey = (ns, meta.get("uid", ""), type_, reason, message)
-        keys = self._event_keys
-        existing = keys.pop(ckey, None)
-        ev = self.store.get("events", (ns, existing)) if existing else None
-        if ev is not None:
-            keys[ckey] = existing  # most recently used again
-            new = jcopy(ev)
-            new["count"] = ev.get("count", 1) + 1
-            new["lastTimestamp"] = now
-            self.store.put("events", (ns, existing), new)
-            return
-        name = f"{meta['name']}.{self.rng.getrandbits(64):016x}"
-        source = {"component": component}
-        if host:
-            source["host"] = host
-        message = sys.intern(message)  # "Started container nginx" on thousands of pods
         involved = {
             "apiVersion": obj.get("apiVersion", "v1"),
             "kind": obj.get("kind", ""),
@@ -507,28 +482,44 @@ class APIServer:
         }
         if not involved["namespace"]:
             del involved["namespace"]
+        seen = self.correlator.correlate(
+            (component, host or ""), involved, type_, reason, message, self.clock.now,
+            lambda: f"{meta['name']}.{self.rng.getrandbits(64):016x}")
+        if seen is None:
+            return
+        now = self.clock.rfc3339()
+        message = sys.intern(seen.message)  # "Started container nginx" on thousands of pods
+        ev = self.store.get("events", (ns, seen.name))
+        if ev is not None:
+            new = jcopy(ev)
+            new["count"] = seen.count
+            new["lastTimestamp"] = now
+            new["message"] = message
+            self.store.put("events", (ns, seen.name), new)
+            return
+        source = {"component": component}
+        if host:
+            source["host"] = host
+        first = self.clock.rfc3339(seen.first)
         ev = {
             "apiVersion": "v1",
             "kind": "Event",
-            "metadata": {"name": name, "namespace": ns, "uid": self.new_uid(),
+            "metadata": {"name": seen.name, "namespace": ns, "uid": self.new_uid(),
                          "creationTimestamp": now},
             "involvedObject": involved,
             "reason": reason,
             "message": message,
             "source": source,
-            "firstTimestamp": now,
+            "firstTimestamp": first,
             "lastTimestamp": now,
-            "count": 1,
+            "count": seen.count,
             "type": type_,
             "eventTime": None,
             "reportingComponent": component,
             "reportingInstance": host or "",
         }
-        self.store.put("events", (ns, name), ev)
-        keys[ckey] = name
-        if len(keys) > EVENT_CORRELATOR_ENTRIES:
-            del keys[next(iter(keys))]
-        self._events_by_uid.setdefault(meta.get("uid", ""), []).append(name)
+        self.store.put("events", (ns, seen.name), ev)
+        self._events_by_uid.setdefault(meta.get("uid", ""), []).append(seen.name)
 
     def events_for(self, obj: Obj) -> list[Obj]:
         """Events about ``obj``, oldest first."""

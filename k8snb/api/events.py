@@ -1,0 +1,109 @@
+"""client-go's EventCorrelator: what happens to an event between a component and the store.
+
+Every component records events through client-go's ``tools/record`` broadcaster, which runs
+each one through three steps (``events_cache.go``) before writing it:
+
+1. **Aggregation.** Events that differ only in their message (same source, object, type and
+   reason) are similar. From the tenth distinct message within ten minutes on, they are
+   combined into one event whose message is ``(combined from similar events): <message>``
+   and whose count grows. (A ReplicaSet of 100 replicas shows nine ``Created pod: ...``
+   events and one combined event.)
+2. **De-duplication.** An event seen before (same source, object, type, reason and message)
+   is not written again: the existing event's ``count`` and ``lastTimestamp`` are bumped.
+3. **Spam filtering.** Each source may send 25 events about one object in a burst, then one
+   more every five minutes (a token bucket); the rest are dropped.
+
+Each cache is an LRU of 4,096 entries (``maxLruCacheEntries``). Upstream every component
+process has its own correlator; the model keeps one for the whole cluster, whose keys include
+the source, so the only difference is which entries an LRU forgets first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "AGGREGATE_INTERVAL_SECONDS",
+    "AGGREGATE_MAX_EVENTS",
+    "COMBINED_PREFIX",
+    "LRU_ENTRIES",
+    "SPAM_BURST",
+    "SPAM_QPS",
+    "Correlation",
+    "EventCorrelator",
+]
+
+LRU_ENTRIES = 4096
+AGGREGATE_MAX_EVENTS = 10
+AGGREGATE_INTERVAL_SECONDS = 600.0
+SPAM_BURST = 25
+SPAM_QPS = 1.0 / 300.0
+COMBINED_PREFIX = "(combined from similar events): "
+
+
+@dataclass(slots=True)
+class Correlation:
+    """What to write: the event ``name`` with this count, message and first timestamp
+    (updated if it exists, created otherwise)."""
+
+    name: str
+    message: str
+    count: int
+    first: float
+
+
+class _LRU(dict):
+    """A dict that forgets its least recently used key beyond ``LRU_ENTRIES``."""
+
+    def touch(self, key: Any, value: Any) -> None:
+        self.pop(key, None)
+        self[key] = value
+        if len(self) > LRU_ENTRIES:
+            del self[next(iter(self))]
+
+
+class EventCorrelator:
+    """Aggregate, de-duplicate and rate-limit events as client-go does (see the module doc)."""
+
+    def __init__(self) -> None:
+        self._aggregates = _LRU()  # aggregate key -> [distinct messages (ordered), last seen]
+        self._observed = _LRU()  # event key -> [count, first timestamp, name]
+        self._spam = _LRU()  # source + object -> [tokens, last refill]
+
+    def correlate(self, source: tuple[str, str], involved: dict, type_: str, reason: str,
+                  message: str, now: float, new_name: Callable[[], str]) -> Correlation | None:
+        """The event to write for this occurrence, or None when the spam filter drops it.
+
+        ``new_name()`` names an event seen for the first time.
+        """
+        obj = (involved.get("kind", ""), involved.get("namespace", ""),
+               involved.get("name", ""), involved.get("uid", ""),
+               involved.get("apiVersion", ""))
+        similar = (source, obj, type_, reason)  # EventAggregatorByReasonFunc
+        key: tuple = (*similar, involved.get("fieldPath", ""), message)  # getEventKey
+        record = self._aggregates.get(similar)
+        if record is None or now - record[1] > AGGREGATE_INTERVAL_SECONDS:
+            record = [{}, now]
+        record[0][message] = None
+        record[1] = now
+        self._aggregates.touch(similar, record)
+        if len(record[0]) >= AGGREGATE_MAX_EVENTS:
+            del record[0][next(iter(record[0]))]  # sets.String.PopAny, oldest first here
+            key, message = similar, COMBINED_PREFIX + message
+        seen = self._observed.get(key)
+        if seen is None:
+            seen = [1, now, new_name()]
+        else:
+            seen[0] += 1
+        self._observed.touch(key, seen)
+        spam_key = (source, obj)
+        bucket = self._spam.get(spam_key) or [float(SPAM_BURST), now]
+        bucket[0] = min(float(SPAM_BURST), bucket[0] + (now - bucket[1]) * SPAM_QPS)
+        bucket[1] = now
+        self._spam.touch(spam_key, bucket)
+        if bucket[0] < 1.0:
+            return None
+        bucket[0] -= 1.0
+        return Correlation(seen[2], message, seen[0], seen[1])

@@ -16,8 +16,9 @@ list (`<ns>.svc.cluster.local svc.cluster.local cluster.local`, ndots 5) through
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -95,27 +96,43 @@ class Listener:
     sandbox: str = ""  # the sandbox id of the owner (host-network pods share a namespace)
 
 
+_NO_LISTENERS: Mapping[int, Listener] = MappingProxyType({})
+
+
 class NetNamespace:
-    """What the pause container holds for the pod: its IP, loopback and listening sockets."""
+    """What the pause container holds for the pod: its IP, loopback and listening sockets.
+
+    Most pods of a large cluster never listen: the socket table exists from the first one.
+    """
+
+    __slots__ = ("inode", "ip", "_listeners")
 
     def __init__(self, inode: int, ip: str) -> None:
         self.inode = inode
         self.ip = ip
-        self.listeners: dict[int, Listener] = {}
+        self._listeners: dict[int, Listener] | None = None
+
+    @property
+    def listeners(self) -> Mapping[int, Listener]:
+        """Listening sockets by port (read-only: use listen and close)."""
+        return self._listeners if self._listeners is not None else _NO_LISTENERS
 
     def listen(self, listener: Listener) -> None:
         if listener.port in self.listeners:
             raise AddressInUse("Address in use")
-        self.listeners[listener.port] = listener
+        if self._listeners is None:
+            self._listeners = {}
+        self._listeners[listener.port] = listener
 
     def close(self, port: int) -> None:
-        self.listeners.pop(port, None)
+        if self._listeners is not None:
+            self._listeners.pop(port, None)
 
     def close_all(self, sandbox: str, container: str | None = None) -> None:
         """Close the sockets of a sandbox's processes, or of one of its containers."""
         for port, lst in list(self.listeners.items()):
             if lst.sandbox == sandbox and (container is None or lst.container == container):
-                del self.listeners[port]
+                self.close(port)
 
 
 class Endpoint(Protocol):

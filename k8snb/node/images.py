@@ -12,6 +12,7 @@ it runs (see `servers`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -42,8 +43,11 @@ _REF = re.compile(r"^(?P<name>[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?::[0-9]+)?"
                   r"(?::(?P<tag>[\w][\w.-]{0,127}))?(?:@(?P<digest>sha256:[0-9a-f]{64}))?$")
 
 
+@functools.lru_cache(maxsize=1024)
 def split_ref(image: str) -> tuple[str, str, str | None]:
-    """``nginx:1.27`` -> ("docker.io/library/nginx", "1.27", None); raises InvalidImageName."""
+    """``nginx:1.27`` -> ("docker.io/library/nginx", "1.27", None); raises InvalidImageName.
+
+    Remembered per reference: every pod start asks about the same few images."""
     m = _REF.match(image)
     if not m:
         why = "repository name must be lowercase" if image != image.lower() else \

@@ -531,3 +531,24 @@ def test_same_seed_same_ids_and_output() -> None:
         return sb, n.rt.sandbox(sb).containers["a"].id, n.rt.logs(sb, "a")
 
     assert run() == run()
+
+
+def test_service_account_volumes_are_shared_read_only_trees_per_account() -> None:
+    from k8snb import Cluster
+
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("create namespace team")
+    for ns in ("default", "default", "team"):
+        c.kubectl(f"run web-{ns}-{len(c.api.list('pods'))} -n {ns} --image=busybox -- sleep 3600")
+    c.settle()
+    sa = "/var/run/secrets/kubernetes.io/serviceaccount"
+    roots = {}
+    for pod in c.api.list("pods", "default") + c.api.list("pods", "team"):
+        name, ns = pod["metadata"]["name"], pod["metadata"]["namespace"]
+        out = c.kubectl(f"exec {name} -n {ns} -- cat {sa}/namespace").stdout
+        assert out == ns
+        denied = c.kubectl(f"exec {name} -n {ns} -- sh -c 'echo x > {sa}/namespace'")
+        assert "Read-only file system" in denied.stderr
+        rec = next(r for r in c.nodes.kubelets["worker1"].pods.values() if r.name == name)
+        roots.setdefault(ns, set()).add(id(next(iter(rec.volumes.values())).root))
+    assert len(roots["default"]) == 1 and roots["default"] != roots["team"]

@@ -245,6 +245,8 @@ class APIServer:
         """Share the parts of a new pod that its siblings repeat (see SharedParts)."""
         share = self.shared.share
         meta = obj["metadata"]
+        if "generateName" in meta:  # "web-7f9bc87455-" on every pod of a ReplicaSet
+            meta["generateName"] = sys.intern(meta["generateName"])
         for field in ("labels", "ownerReferences", "annotations"):
             if field in meta:
                 meta[field] = share(meta[field])

@@ -137,13 +137,25 @@ class Volume:
 
     @classmethod
     def from_files(cls, name: str, kind: str, files: dict[str, str], mode: int = 0o644) -> Volume:
-        """A read-only volume whose files are keys of a ConfigMap, Secret or downward API."""
+        """A read-only volume whose files are keys of a ConfigMap, Secret or downward API.
+
+        Nothing writes into a read-only volume, so pods whose volume holds the same flat set
+        of files share one tree (every pod's service-account volume, for one account)."""
         vol = cls(name, kind, Dir(), read_only=True)
         vol.set_files(files, mode)
+        entries = vol.root.entries  # type: ignore[union-attr]
+        if all(type(n) is File for n in entries.values()):
+            key = (mode, tuple((k, n.data, n.mode) for k, n in entries.items()))
+            shared = _SHARED_DIRS.get(key)
+            if shared is None:
+                if len(_SHARED_DIRS) >= 1024:
+                    _SHARED_DIRS.clear()
+                shared = _SHARED_DIRS[key] = vol.root  # type: ignore[assignment]
+            vol.root = shared
         return vol
 
     def set_files(self, files: dict[str, str], mode: int = 0o644) -> None:
-        """Replace the contents at once (how the kubelet refreshes a ConfigMap volume).
+        """Replace the contents at once (of a volume being built: from_files may share its tree).
 
         A read-only volume's files can never change, so equal ones are shared between pods
         (every pod's service-account ``ca.crt`` and ``namespace`` are one File each)."""
@@ -156,6 +168,7 @@ class Volume:
 
 
 _SHARED_FILES: dict[tuple[str, int], File] = {}
+_SHARED_DIRS: dict[tuple, Dir] = {}
 
 
 def _shared_file(data: str, mode: int) -> File:

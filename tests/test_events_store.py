@@ -18,14 +18,15 @@ def test_packed_bucket_round_trips_nested_objects() -> None:
     assert back == obj and list(back) == list(obj)
     assert back is not obj and back["metadata"] is not obj["metadata"]
     bucket[("ns", "b")] = {**obj, "count": 3}
-    assert len(bucket._shapes) == 4  # outer, metadata, labels and source shapes, once each
+    assert len(bucket._layouts) == 4  # outer, metadata, labels and source layouts, once each
+    assert len(bucket._packed[("ns", "b")]) == 2  # its shape and the one leaf that differs
     assert sorted(bucket) == [("ns", "a"), ("ns", "b")] and bucket[("ns", "b")]["count"] == 3
     del bucket[("ns", "a")]
     assert list(bucket.values()) == [{**obj, "count": 3}]
 
 
 def test_store_stamps_and_watches_packed_resources() -> None:
-    store = Store(packed=("events",))
+    store = Store(packed={"events": None})
     seen = []
     store.watch("events", lambda kind, obj, old: seen.append((kind, old and old["count"])))
     store.put("events", ("d", "e"), {"metadata": {"name": "e"}, "count": 1})

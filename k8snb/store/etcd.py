@@ -8,10 +8,10 @@ informers) get every change in revision order. Only the API server writes here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-__all__ = ["PackedBucket", "Store", "WatchEvent"]
+__all__ = ["PackedBucket", "Store", "WatchEvent", "event_group"]
 
 Obj = dict[str, Any]
 Key = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped objects
@@ -23,46 +23,59 @@ Shape = tuple  # ("key", ...) with a nested Shape after the key of each packed d
 
 
 class PackedBucket(MutableMapping[Key, Obj]):
-    """A bucket that keeps each object as one flat tuple: ``(shape, leaf, leaf, ...)``.
+    """A bucket that keeps each object as one flat tuple of what sets it apart.
 
     etcd stores serialized bytes, not live objects; this is the same idea for resources that
-    are written often and read rarely (Events: five per pod). The keys of every dict are held
-    once per distinct *shape* (interned), the values in a tuple, so a 20-field Event costs one
-    tuple instead of four dicts. Reading builds fresh dicts; lists and scalars are shared, and,
-    as with every stored object, readers must not change them.
+    are written often and read rarely (Events: four or five per pod). An object is flattened
+    into its *layout* (the keys of every dict, interned) and its leaf values. The first object
+    of a layout and ``group`` (for Events: the same reason from the same component) becomes
+    the reference; later ones keep only the leaves that differ from it, with an interned mask
+    saying which. Reading builds fresh dicts; lists and scalars are shared and, as with every
+    stored object, readers must not change them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, group: Callable[[Obj], Any] | None = None) -> None:
         self._packed: dict[Key, tuple] = {}
-        self._shapes: dict[Shape, Shape] = {}
+        self._layouts: dict[Shape, Shape] = {}
+        self._refs: dict[tuple, tuple] = {}  # (layout, group) -> reference leaves
+        self._shapes: dict[tuple, tuple] = {}  # interned (layout, group, mask)
+        self._group = group
 
-    def _pack(self, obj: Obj, leaves: list) -> Shape:
-        shape: list = []
+    def _flatten(self, obj: Obj, leaves: list) -> Shape:
+        layout: list = []
         for k, v in obj.items():
             if type(v) is dict and v:
-                shape += (k, self._pack(v, leaves))
+                layout += (k, self._flatten(v, leaves))
             else:
-                shape += (k, None)
+                layout += (k, None)
                 leaves.append(v)
-        key = tuple(shape)
-        return self._shapes.setdefault(key, key)
+        key = tuple(layout)
+        return self._layouts.setdefault(key, key)
 
     @staticmethod
-    def _unpack(shape: Shape, leaves: Iterator) -> Obj:
+    def _build(layout: Shape, leaves: Iterator) -> Obj:
         obj = {}
-        for i in range(0, len(shape), 2):
-            sub = shape[i + 1]
-            obj[shape[i]] = next(leaves) if sub is None else PackedBucket._unpack(sub, leaves)
+        for i in range(0, len(layout), 2):
+            sub = layout[i + 1]
+            obj[layout[i]] = next(leaves) if sub is None else PackedBucket._build(sub, leaves)
         return obj
 
     def __setitem__(self, key: Key, obj: Obj) -> None:
         leaves: list = []
-        shape = self._pack(obj, leaves)
-        self._packed[key] = (shape, *leaves)
+        ref_key = (self._flatten(obj, leaves), self._group(obj) if self._group else None)
+        ref = self._refs.setdefault(ref_key, tuple(leaves))
+        mask = tuple(a is b or (type(a) is type(b) and a == b) for a, b in zip(leaves, ref, strict=True))
+        shape = (*ref_key, mask)
+        shape = self._shapes.setdefault(shape, shape)
+        self._packed[key] = (shape, *[v for v, same in zip(leaves, mask, strict=True) if not same])
 
     def __getitem__(self, key: Key) -> Obj:
         packed = self._packed[key]
-        return self._unpack(packed[0], iter(packed[1:]))
+        layout, group, mask = packed[0]
+        ref = self._refs[(layout, group)]
+        own = iter(packed[1:])
+        return self._build(layout, iter([r if same else next(own)
+                                         for r, same in zip(ref, mask, strict=True)]))
 
     def __delitem__(self, key: Key) -> None:
         del self._packed[key]
@@ -74,15 +87,24 @@ class PackedBucket(MutableMapping[Key, Obj]):
         return len(self._packed)
 
 
+def event_group(event: Obj) -> tuple:
+    """Events alike enough to share a reference: one reason from one component."""
+    return event.get("reason"), event.get("reportingComponent")
+
+
 class Store:
     """Versioned key-value store: ``/registry/<resource>/<namespace>/<name>`` -> object.
 
-    ``packed`` names resources kept as ``PackedBucket`` tuples rather than live dicts.
+    ``packed`` maps the resources kept as ``PackedBucket`` tuples rather than live dicts to
+    how their objects are grouped (None: by layout only).
     """
 
-    def __init__(self, packed: tuple[str, ...] = ("events",)) -> None:
+    def __init__(self, packed: Mapping[str, Callable[[Obj], Any] | None] | None = None) -> None:
         self.revision = 1
-        self._data: dict[str, MutableMapping[Key, Obj]] = {r: PackedBucket() for r in packed}
+        if packed is None:
+            packed = {"events": event_group}
+        self._data: dict[str, MutableMapping[Key, Obj]] = {
+            r: PackedBucket(group) for r, group in packed.items()}
         self._watchers: dict[str, list[Watcher]] = {}
 
     def bucket(self, resource: str) -> MutableMapping[Key, Obj]:

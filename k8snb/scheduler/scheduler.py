@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from k8snb.api.errors import StatusError
+from k8snb.api.labels import EVERYTHING
 from k8snb.api.server import set_condition
 from k8snb.scheduler._helpers import Selector, selector_from_label_selector, selector_from_set
 from k8snb.scheduler.cache import SchedulerCache
@@ -124,6 +125,8 @@ class Scheduler:
         self._now_cache: tuple[float, str] = (-1.0, "")
         informers = cluster.informers
         self._owners = {}
+        #: id(owner spec.selector) -> (that dict, its Selector, the default selector alone)
+        self._parsed_selectors: dict[int, tuple[Any, Selector, Selector]] = {}
         for kind, resource in (
             ("Service", "services"),
             ("ReplicationController", "replicationcontrollers"),
@@ -230,10 +233,27 @@ class Scheduler:
                 merged.update(spec.get("selector") or {})
                 selector = selector_from_set(merged)
             else:
-                other = selector_from_label_selector(spec.get("selector"))
-                selector = selector.add(*other.requirements)
+                other, alone = self._owner_selector(spec.get("selector"))
+                selector = alone if not merged else selector.add(*other.requirements)
             break
         return selector
+
+    def _owner_selector(self, raw: Obj | None) -> tuple[Selector, Selector]:
+        """A controller's ``spec.selector`` parsed, and the default selector it makes alone.
+
+        Every replica of a ReplicaSet asks for the same selector: it is parsed once per owner
+        object (stored objects are never mutated, and the cache holds the dict it was parsed
+        from, so the identity check cannot be fooled by a reused id).
+        """
+        hit = self._parsed_selectors.get(id(raw))
+        if hit is not None and hit[0] is raw:
+            return hit[1], hit[2]
+        other = selector_from_label_selector(raw)
+        alone = EVERYTHING.add(*other.requirements)
+        if len(self._parsed_selectors) >= 4096:
+            self._parsed_selectors.clear()
+        self._parsed_selectors[id(raw)] = (raw, other, alone)
+        return other, alone
 
     # ---- one scheduling cycle ------------------------------------------------------------
 

@@ -85,6 +85,7 @@ class Kubelet:
         self.pods: dict[str, PodRecord] = {}  # by pod uid
         self._by_name: dict[tuple[str, str], PodRecord] = {}  # the same, by namespace/name
         self._ip_next = 2
+        self._net: tuple[str, Any] | None = None  # podCIDR, parsed once
         self._timers: list[Any] = []
         self.queue = cluster.nodes.queue
         self._schedule_heartbeats()
@@ -218,7 +219,9 @@ class Kubelet:
     def _allocate_ip(self) -> str:
         node = self.cluster.nodes.node_informer.get("", self.node_name)
         cidr = (node or {}).get("spec", {}).get("podCIDR") or "10.244.0.0/24"
-        net = ipaddress.ip_network(cidr)
+        if self._net is None or self._net[0] != cidr:
+            self._net = (cidr, ipaddress.ip_network(cidr))
+        net = self._net[1]
         used = {r.ip for r in self.pods.values()}
         size = net.num_addresses
         for _ in range(size):
@@ -510,10 +513,15 @@ class Kubelet:
         live = self.cluster.nodes.pod_informer.get(rec.namespace, rec.name)
         if live is None or live["metadata"]["uid"] != rec.uid:
             return
-        # Only the status is ours to write: share the rest with the cached object.
-        new = {"apiVersion": "v1", "kind": "Pod", "metadata": live["metadata"],
-               "status": jcopy(live.get("status") or {})}
-        status = new["status"]
+        # Only the status is ours to write: share the rest with the cached object. The status
+        # is copied one level (and its conditions, which set_condition edits); what is not
+        # rewritten below is deep-copied at the end, so nothing stored is ever shared mutable.
+        old = live.get("status") or {}
+        status = dict(old)
+        conds = old.get("conditions")
+        if isinstance(conds, list):
+            status["conditions"] = [dict(c) if isinstance(c, dict) else jcopy(c) for c in conds]
+        new = {"apiVersion": "v1", "kind": "Pod", "metadata": live["metadata"], "status": status}
         now = self.clock.rfc3339()
         phase = self._phase(live, rec)
         status["phase"] = phase
@@ -562,6 +570,9 @@ class Kubelet:
         order = {"PodReadyToStartContainers": 0, "Initialized": 1, "Ready": 2,
                  "ContainersReady": 3, "PodScheduled": 4}
         status["conditions"].sort(key=lambda c: order.get(c["type"], 9))
+        for k, v in status.items():
+            if v is old.get(k) and isinstance(v, dict | list):
+                status[k] = jcopy(v)
         if new.get("status") != live.get("status"):
             try:
                 self.api.update_status(new, owned=True)

@@ -73,6 +73,19 @@ class EnvResolver:
 
     def __init__(self, cluster: Cluster) -> None:
         self.cluster = cluster
+        #: id(Service) -> (that Service, its variables): stored objects are never changed in
+        #: place, so one Service's variables are built once, not once per container started
+        self._svc_env: dict[int, tuple[Obj, dict[str, str]]] = {}
+
+    def _service_env(self, svc: Obj) -> dict[str, str]:
+        hit = self._svc_env.get(id(svc))
+        if hit is not None and hit[0] is svc:
+            return hit[1]
+        env = _service_env(svc)
+        if len(self._svc_env) >= 1024:
+            self._svc_env.clear()
+        self._svc_env[id(svc)] = (svc, env)
+        return env
 
     def resolve(self, pod: Obj, container: Obj, rec: Any) -> dict[str, str] | str:
         """The environment, or the ``CreateContainerConfigError`` message."""
@@ -82,10 +95,10 @@ class EnvResolver:
         if pod["spec"].get("enableServiceLinks", True):
             services = sorted(store.items("services", ns), key=lambda s: s["metadata"]["name"])
             for svc in services:
-                env.update(_service_env(svc))
+                env.update(self._service_env(svc))
         master = store.get("services", ("default", "kubernetes"))
         if master is not None:
-            env.update(_service_env(master))
+            env.update(self._service_env(master))
         for src in container.get("envFrom") or []:
             prefix = src.get("prefix", "")
             data, err = self._source(ns, src, None)

@@ -20,6 +20,7 @@ the source, so the only difference is which entries an LRU forgets first.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -54,14 +55,14 @@ class Correlation:
     first: float
 
 
-class _LRU(dict):
+class _LRU(OrderedDict):
     """A dict that forgets its least recently used key beyond ``LRU_ENTRIES``."""
 
     def touch(self, key: Any, value: Any) -> None:
-        self.pop(key, None)
         self[key] = value
+        self.move_to_end(key)
         if len(self) > LRU_ENTRIES:
-            del self[next(iter(self))]
+            self.popitem(last=False)
 
 
 class EventCorrelator:

@@ -491,7 +491,7 @@ class APIServer:
             return
         now = self.clock.rfc3339()
         message = sys.intern(seen.message)  # "Started container nginx" on thousands of pods
-        ev = self.store.get("events", (ns, seen.name))
+        ev = self.store.get("events", (ns, seen.name)) if seen.count > 1 else None
         if ev is not None:
             new = jcopy(ev)
             new["count"] = seen.count

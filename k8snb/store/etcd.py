@@ -9,6 +9,8 @@ informers) get every change in revision order. Only the API server writes here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from itertools import compress
+from operator import is_, not_
 from typing import Any
 
 __all__ = ["PackedBucket", "Store", "WatchEvent", "event_group"]
@@ -37,19 +39,29 @@ class PackedBucket(MutableMapping[Key, Obj]):
     def __init__(self, group: Callable[[Obj], Any] | None = None) -> None:
         self._packed: dict[Key, tuple] = {}
         self._layouts: dict[Shape, Shape] = {}
+        self._flat: dict[tuple, Shape] = {}  # the keys of a flat dict -> its layout
         self._refs: dict[tuple, tuple] = {}  # (layout, group) -> reference leaves
         self._shapes: dict[tuple, tuple] = {}  # interned (layout, group, mask)
         self._group = group
 
     def _flatten(self, obj: Obj, leaves: list) -> Shape:
-        layout: list = []
+        values = obj.values()
+        if not any(type(v) is dict and v for v in values):  # a flat dict: the common case
+            keys = tuple(obj)
+            layout = self._flat.get(keys)
+            if layout is None:
+                layout = tuple(x for k in keys for x in (k, None))
+                layout = self._flat[keys] = self._layouts.setdefault(layout, layout)
+            leaves.extend(values)
+            return layout
+        parts: list = []
         for k, v in obj.items():
             if type(v) is dict and v:
-                layout += (k, self._flatten(v, leaves))
+                parts += (k, self._flatten(v, leaves))
             else:
-                layout += (k, None)
+                parts += (k, None)
                 leaves.append(v)
-        key = tuple(layout)
+        key = tuple(parts)
         return self._layouts.setdefault(key, key)
 
     @staticmethod
@@ -64,10 +76,10 @@ class PackedBucket(MutableMapping[Key, Obj]):
         leaves: list = []
         ref_key = (self._flatten(obj, leaves), self._group(obj) if self._group else None)
         ref = self._refs.setdefault(ref_key, tuple(leaves))
-        mask = tuple(a is b or (type(a) is type(b) and a == b) for a, b in zip(leaves, ref, strict=True))
+        mask = tuple(map(is_, leaves, ref))  # the very same objects: interned strings, None...
         shape = (*ref_key, mask)
         shape = self._shapes.setdefault(shape, shape)
-        self._packed[key] = (shape, *[v for v, same in zip(leaves, mask, strict=True) if not same])
+        self._packed[key] = (shape, *compress(leaves, map(not_, mask)))
 
     def __getitem__(self, key: Key) -> Obj:
         packed = self._packed[key]
@@ -76,6 +88,12 @@ class PackedBucket(MutableMapping[Key, Obj]):
         own = iter(packed[1:])
         return self._build(layout, iter([r if same else next(own)
                                          for r, same in zip(ref, mask, strict=True)]))
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        return self[key] if key in self._packed else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed
 
     def __delitem__(self, key: Key) -> None:
         del self._packed[key]

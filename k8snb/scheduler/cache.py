@@ -189,6 +189,7 @@ class SchedulerCache:
         self.labels_generation = 0
         self._label_masks: dict[Hashable, np.ndarray] = {}
         self._label_columns: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        self._label_coverage: dict[str, str] = {}
         #: (namespace, Selector) -> matching pods per node slot, kept current incrementally
         self._selector_counts: dict[tuple[str, Selector], np.ndarray] = {}
         #: (namespace, label key, value) -> keys of the placed pods carrying that label
@@ -352,6 +353,7 @@ class SchedulerCache:
         self.labels_generation += 1
         self._label_masks.clear()
         self._label_columns.clear()
+        self._label_coverage.clear()
 
     def order(self) -> np.ndarray:
         """Node slots in ``nodeTree.list()`` order: one node per zone in turn."""
@@ -416,6 +418,19 @@ class SchedulerCache:
                 codes[i] = c
             col = self._label_columns[key] = (codes, has, values)
         return col
+
+    def label_coverage(self, key: str) -> str:
+        """Which nodes carry label ``key``: ``"all"``, ``"none"`` or ``"some"``.
+
+        Cached with the label columns, so a cycle need not look at every node to learn that,
+        say, no node has a zone label.
+        """
+        cov = self._label_coverage.get(key)
+        if cov is None:
+            n = int(np.count_nonzero(self.label_column(key)[1]))
+            cov = "none" if n == 0 else "all" if n == len(self._slots) else "some"
+            self._label_coverage[key] = cov
+        return cov
 
     def selector_counts(self, namespace: str, selector: Selector) -> np.ndarray:
         """How many pods in ``namespace`` matching ``selector`` each node slot runs.

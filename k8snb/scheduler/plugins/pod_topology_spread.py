@@ -53,7 +53,7 @@ from k8snb.scheduler.framework import (
     Status,
     unschedulable,
 )
-from k8snb.scheduler.plugins.node_affinity import matches_required, required_mask
+from k8snb.scheduler.plugins.node_affinity import matches_required, required_mask, required_terms
 from k8snb.scheduler.plugins.taint_toleration import DO_NOT_SCHEDULE
 
 HOSTNAME = "kubernetes.io/hostname"
@@ -206,7 +206,8 @@ class PodTopologySpread(Plugin):
     # batch: the same arithmetic on per-slot columns
     def _eligible(self, pod: PodInfo, c: Constraint, arrays: NodeArrays) -> np.ndarray:
         mask = arrays.valid.copy()
-        if c.honor_affinity:
+        if c.honor_affinity and (pod.node_selector or required_terms(pod) is not None):
+            # (without either, every node matches: the mask would change nothing)
             mask &= required_mask(self.cache.label_mask, pod)  # type: ignore[union-attr]
         if c.honor_taints:
             bad = [
@@ -339,22 +340,32 @@ class PodTopologySpread(Plugin):
         cache = self.cache
         assert cache is not None
         require_all = self._require_all(pod)
-        all_keys = arrays.valid.copy()
-        for c in constraints:
-            all_keys &= cache.label_column(c.key)[1]
-        scored = all_keys[idx] if require_all else np.ones(len(idx), bool)
-        kept = idx[scored]
+        all_keys = None
+        if require_all:
+            all_keys = arrays.valid.copy()
+            for c in constraints:
+                all_keys &= cache.label_column(c.key)[1]
+            scored: np.ndarray | None = all_keys[idx]
+            kept = idx[scored]
+        else:
+            scored, kept = None, idx  # None: every node is scored (the system defaults)
         weights, totals = [], []
         for c in constraints:
-            codes, has, values = cache.label_column(c.key)
             if c.key == HOSTNAME:
                 weights.append(topology_normalizing_weight(len(kept)))
                 totals.append(None)
                 continue
+            if cache.label_coverage(c.key) == "none":
+                # No node has the key: the constraint adds to no node's score (score_batch
+                # skips it), so there is nothing to count.
+                weights.append(0.0)
+                totals.append(None)
+                continue
+            codes, has, values = cache.label_column(c.key)
             present = np.bincount(codes[kept], minlength=len(values)) > 0
             weights.append(topology_normalizing_weight(int(present.sum())))
             counting = self._eligible(pod, c, arrays)
-            if require_all:
+            if all_keys is not None:
                 counting &= all_keys
             counts = _slot_counts(cache, c, pod.namespace)
             sums = np.bincount(codes[counting], weights=counts[counting], minlength=len(values))
@@ -368,17 +379,28 @@ class PodTopologySpread(Plugin):
         constraints, scored, weights, totals = state.read(self.name + "/batch")
         cache = self.cache
         assert cache is not None
-        total = np.zeros(len(idx), np.float64)
+        total = None
         for c, w, tot in zip(constraints, weights, totals, strict=True):
-            codes, has, _ = cache.label_column(c.key)
+            coverage = cache.label_coverage(c.key)
+            if coverage == "none":
+                continue  # np.where(has, total + term, total) would keep every total
             if c.key == HOSTNAME:
                 cnt = _slot_counts(cache, c, pod.namespace)[idx]
             else:
-                cnt = tot[codes[idx]]
+                cnt = tot[cache.label_column(c.key)[0][idx]]
             term = cnt.astype(np.float64) * w + float(c.max_skew - 1)
-            total = np.where(has[idx], total + term, total)
+            if total is None:
+                total = np.zeros(len(idx), np.float64)
+            if coverage == "all":
+                total = total + term
+            else:
+                total = np.where(cache.label_column(c.key)[1][idx], total + term, total)
+        if total is None:
+            return np.zeros(len(idx), np.int64)
         out = np.trunc(total)
         out = out + np.where(np.abs(total - out) >= 0.5, np.sign(total), 0)
+        if scored is None:
+            return out.astype(np.int64)
         return np.where(scored, out, 0).astype(np.int64)
 
     def normalize_batch(
@@ -439,9 +461,20 @@ def _minimums(
     return mins
 
 
-def _normalize(scores: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """PodTopologySpread's NormalizeScore: reverse against the most crowded scored node."""
+def _normalize(scores: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+    """PodTopologySpread's NormalizeScore: reverse against the most crowded scored node.
+
+    ``valid`` None: every node was scored.
+    """
     scores = np.asarray(scores, np.int64)
+    if valid is None:
+        if not len(scores):
+            return np.zeros(0, np.int64)
+        lo = int(scores.min())
+        hi = max(int(scores.max()), 0)
+        if hi == 0:
+            return np.full(len(scores), MAX_NODE_SCORE, np.int64)
+        return MAX_NODE_SCORE * (hi + lo - scores) // hi
     if not valid.any():
         return np.zeros(len(scores), np.int64)
     lo = int(scores[valid].min())

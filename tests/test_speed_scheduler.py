@@ -1,0 +1,77 @@
+"""The scheduler's shortcuts for common clusters agree with the node-by-node path.
+
+The batch plugins skip work when the answer is known in advance: a topology key no node
+carries (no zone labels, as in the benchmark), a key every node carries (the hostname), every
+node with cpu and memory allocatable, no node cordoned or tainted. These random clusters are
+built to hit each case and its opposite; both paths must still agree on every verdict and score.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from test_scheduler_agreement import default_selector, random_node, random_pod
+
+from k8snb.scheduler.cache import SchedulerCache
+from k8snb.scheduler.framework import PodInfo
+from k8snb.scheduler.profile import default_profile
+from k8snb.scheduler.schedule_one import evaluate
+
+ZONE = "topology.kubernetes.io/zone"
+HOSTNAME = "kubernetes.io/hostname"
+
+
+def shaped_cache(rng: random.Random, n_nodes: int, shape: str) -> SchedulerCache:
+    nodes = [random_node(rng, i) for i in range(n_nodes)]
+    for node in nodes:
+        labels = node["metadata"]["labels"]
+        spec, alloc = node["spec"], node["status"]["allocatable"]
+        if shape in ("plain", "no-hostname", "zero-allocatable"):
+            labels.pop(ZONE, None)  # no node has a zone: that spreading term drops out
+            spec.pop("taints", None)
+            spec.pop("unschedulable", None)
+        if shape == "no-hostname" and rng.random() < 0.3:
+            labels.pop(HOSTNAME)  # some nodes without the hostname label
+        if shape == "zero-allocatable" and rng.random() < 0.3:
+            alloc[rng.choice(["cpu", "memory"])] = "0"
+        node["status"]["capacity"] = dict(alloc)
+    cache = SchedulerCache()
+    for n in nodes:
+        cache.add_node(n)
+    for i in range(rng.randint(0, 3 * n_nodes)):
+        cache.add_pod(random_pod(rng, 1000 + i, node=rng.choice(nodes)["metadata"]["name"]))
+    return cache
+
+
+@pytest.mark.parametrize("shape", ["plain", "no-hostname", "zero-allocatable", "mixed"])
+@pytest.mark.parametrize("seed", range(12))
+def test_shortcuts_agree_with_node_by_node(shape: str, seed: int) -> None:
+    rng = random.Random(seed)
+    cache = shaped_cache(rng, rng.randint(2, 40), shape)
+    profile = default_profile(cache, default_selector)
+    for i in range(6):
+        pod = PodInfo(random_pod(rng, i))
+        slow = evaluate(profile, cache, pod)
+        fast = evaluate(profile, cache, pod, batch=True)
+        assert fast.verdict == slow.verdict
+        assert fast.feasible == slow.feasible
+        assert fast.skipped_scores == slow.skipped_scores
+        for plugin in slow.raw:
+            assert fast.raw[plugin].tolist() == slow.raw[plugin].tolist(), plugin
+            assert fast.normalized[plugin].tolist() == slow.normalized[plugin].tolist(), plugin
+        assert fast.total.tolist() == slow.total.tolist()
+
+
+def test_label_coverage_follows_node_changes() -> None:
+    rng = random.Random(3)
+    cache = shaped_cache(rng, 5, "plain")
+    assert cache.label_coverage(ZONE) == "none"
+    assert cache.label_coverage(HOSTNAME) == "all"
+    node = cache.node_infos()[0].node
+    relabelled = {**node, "metadata": {**node["metadata"],
+                                       "labels": {**node["metadata"]["labels"], ZONE: "a"}}}
+    cache.update_node(relabelled)
+    assert cache.label_coverage(ZONE) == "some"
+    cache.remove_node(node["metadata"]["name"])
+    assert cache.label_coverage(ZONE) == "none"

@@ -77,6 +77,31 @@ def _least_vec(requested: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     return np.maximum(s, 0, out=s)
 
 
+def _least_pos(requested: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    # _least_vec for capacities known to be > 0 (np.maximum(capacity, 1) is capacity)
+    s = capacity - requested
+    s *= MAX_NODE_SCORE
+    s //= capacity
+    return np.maximum(s, 0, out=s)
+
+
+def _allocatable(
+    state: CycleState, a: NodeArrays, idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The allocatable cpu and memory of the slots ``idx``, and whether all are > 0.
+
+    Both scorers read them for the same feasible nodes: gathered once per cycle.
+    """
+    hit = state.read("NodeResources/allocatable")
+    if hit is not None and hit[0] is idx:
+        return hit[1]
+    cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
+    positive = bool(len(idx)) and int(cap_c.min()) > 0 and int(cap_m.min()) > 0
+    cols = (cap_c, cap_m, positive)
+    state.write("NodeResources/allocatable", (idx, cols))
+    return cols
+
+
 def balanced_score(fractions: list[float]) -> int:
     """``balancedResourceScore`` for the fractions of resources with allocatable > 0."""
     if len(fractions) == 2:
@@ -118,8 +143,19 @@ class NodeResourcesFit(Plugin):
     def filter_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        too_many, cpu, mem, eph, scal = self._flags(pod, arrays, idx)
-        return too_many | cpu | mem | eph | scal
+        # _flags ORed together, without the all-False arrays of resources the pod does not ask
+        a = arrays
+        fail = a.pod_count[idx] + 1 > a.alloc_pods[idx]
+        if pod.cpu > 0:
+            fail |= pod.cpu > a.alloc_cpu[idx] - a.cpu[idx]
+        if pod.memory > 0:
+            fail |= pod.memory > a.alloc_memory[idx] - a.memory[idx]
+        if pod.ephemeral > 0:
+            fail |= pod.ephemeral > a.alloc_ephemeral[idx] - a.ephemeral[idx]
+        for name, want in pod.scalars.items():
+            alloc, req = a.scalar(name)
+            fail |= alloc[idx] < want + req[idx]
+        return fail
 
     def diagnose_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
@@ -167,7 +203,12 @@ class NodeResourcesFit(Plugin):
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray:
         a = arrays
-        cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
+        cap_c, cap_m, positive = _allocatable(state, a, idx)
+        if positive:  # the common case: no clamping of capacities, both resources count
+            s = _least_pos(a.nz_cpu[idx] + pod.nz_cpu, cap_c)
+            s += _least_pos(a.nz_memory[idx] + pod.nz_memory, cap_m)
+            s //= 2
+            return s
         s = _least_vec(a.nz_cpu[idx] + pod.nz_cpu, cap_c)
         s += _least_vec(a.nz_memory[idx] + pod.nz_memory, cap_m)
         # resources with allocatable 0 do not count in the average (s is 0 when both are)
@@ -201,7 +242,12 @@ class NodeResourcesBalancedAllocation(Plugin):
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray:
         a = arrays
-        cap_c, cap_m = a.alloc_cpu[idx], a.alloc_memory[idx]
+        cap_c, cap_m, positive = _allocatable(state, a, idx)
+        if positive:  # np.maximum(cap, 1) is cap, and both resources count
+            fc = np.minimum((a.cpu[idx] + pod.cpu) / cap_c, 1.0)
+            fm = np.minimum((a.memory[idx] + pod.memory) / cap_m, 1.0)
+            std = np.abs((fc - fm) / 2)
+            return ((1 - std) * float(MAX_NODE_SCORE)).astype(np.int64)
         fc = np.minimum((a.cpu[idx] + pod.cpu) / np.maximum(cap_c, 1), 1.0)
         fm = np.minimum((a.memory[idx] + pod.memory) / np.maximum(cap_m, 1), 1.0)
         std = np.abs((fc - fm) / 2)

@@ -64,5 +64,5 @@ class ImageLocality(Plugin):
         if not present:
             return total  # no node has any of its images: every score is 0
         max_threshold = MAX_CONTAINER_THRESHOLD * pod.num_containers
-        clipped = np.clip(total, MIN_THRESHOLD, max_threshold)
+        clipped = np.minimum(np.maximum(total, MIN_THRESHOLD), max_threshold)  # np.clip, faster
         return MAX_NODE_SCORE * (clipped - MIN_THRESHOLD) // (max_threshold - MIN_THRESHOLD)

@@ -34,8 +34,8 @@ class NodeUnschedulable(Plugin):
     def filter_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        if tolerates_unschedulable(pod):
-            return None
+        if not arrays.unschedulable.any() or tolerates_unschedulable(pod):
+            return None  # no node is cordoned, or the pod does not mind
         return arrays.unschedulable[idx]
 
     def diagnose_batch(

@@ -54,24 +54,41 @@ class TaintToleration(Plugin):
 
     # Nodes with identical taint lists share a "taint class": decide once per class.
     def _class_verdicts(self, state: CycleState, pod: PodInfo, arrays: NodeArrays) -> list:
+        return self._classes(state, pod, arrays)[0]
+
+    def _classes(
+        self, state: CycleState, pod: PodInfo, arrays: NodeArrays
+    ) -> tuple[list, np.ndarray | None, np.ndarray | None]:
+        """Per taint class (untolerated NoSchedule/NoExecute taint, intolerable
+        PreferNoSchedule count), plus those two as arrays by class, None when all are clear."""
         key = ("TaintToleration/classes", len(arrays.taint_classes))
-        verdicts = state.read(key)
-        if verdicts is None:
+        found = state.read(key)
+        if found is None:
             verdicts = []
             for cls in arrays.taint_classes:
+                if not cls:  # no taints: nothing to tolerate
+                    verdicts.append((None, 0))
+                    continue
                 taints = _as_taints(cls)
                 bad = find_untolerated_taint(taints, pod.tolerations, DO_NOT_SCHEDULE)
                 prefer = count_intolerable_prefer_no_schedule(taints, pod.tolerations)
                 verdicts.append((bad, prefer))
-            state.write(key, verdicts)
-        return verdicts
+            bad_by_class = None
+            if any(v[0] is not None for v in verdicts):
+                bad_by_class = np.fromiter((v[0] is not None for v in verdicts), bool,
+                                           len(verdicts))
+            prefer_by_class = None
+            if any(v[1] for v in verdicts):
+                prefer_by_class = np.fromiter((v[1] for v in verdicts), np.int64, len(verdicts))
+            found = (verdicts, bad_by_class, prefer_by_class)
+            state.write(key, found)
+        return found
 
     def filter_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        verdicts = self._class_verdicts(state, pod, arrays)
-        bad = np.fromiter((v[0] is not None for v in verdicts), bool, len(verdicts))
-        if not bad.any():
+        bad = self._classes(state, pod, arrays)[1]
+        if bad is None:
             return None
         return bad[arrays.taint_class[idx]]
 
@@ -91,8 +108,9 @@ class TaintToleration(Plugin):
     def score_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray:
-        verdicts = self._class_verdicts(state, pod, arrays)
-        prefer = np.fromiter((v[1] for v in verdicts), np.int64, len(verdicts))
+        prefer = self._classes(state, pod, arrays)[2]
+        if prefer is None:
+            return np.zeros(len(idx), np.int64)
         return prefer[arrays.taint_class[idx]]
 
     def normalize(

@@ -44,6 +44,11 @@ _INT_COLUMNS = (
     "nz_cpu",
     "nz_memory",
     "pod_count",
+    # allocatable minus requested (pods: minus the pod count), what the Fit filter compares
+    "free_cpu",
+    "free_memory",
+    "free_ephemeral",
+    "free_pods",
 )
 
 
@@ -69,7 +74,8 @@ class NodeArrays:
 
     ``valid[i]`` says slot ``i`` holds a node. Integer columns: allocatable cpu (millicores),
     memory, ephemeral storage, pods; requested cpu/memory/ephemeral of the pods counted there;
-    the scoring-only non-zero cpu/memory; the pod count. ``unschedulable`` is
+    the scoring-only non-zero cpu/memory; the pod count; the free cpu/memory/ephemeral/pods
+    (allocatable minus requested). ``unschedulable`` is
     ``spec.unschedulable`` (cordoned); ``taint_class`` numbers each distinct taint list
     (0 = no taints) so a pod's tolerations are checked once per class, not once per node;
     ``has_ports`` marks nodes with a host port in use.
@@ -93,6 +99,10 @@ class NodeArrays:
         self.nz_cpu: np.ndarray
         self.nz_memory: np.ndarray
         self.pod_count: np.ndarray
+        self.free_cpu: np.ndarray
+        self.free_memory: np.ndarray
+        self.free_ephemeral: np.ndarray
+        self.free_pods: np.ndarray
         #: scalar (extended) resources: name -> (allocatable column, requested column)
         self.scalars: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         #: image name -> size column (0 where the node lacks it); plus how many nodes have it
@@ -157,6 +167,10 @@ class NodeArrays:
         self.nz_cpu[i] = info.nz_cpu
         self.nz_memory[i] = info.nz_memory
         self.pod_count[i] = len(info.pods)
+        self.free_cpu[i] = info.alloc_cpu - info.cpu
+        self.free_memory[i] = info.alloc_memory - info.memory
+        self.free_ephemeral[i] = info.alloc_ephemeral - info.ephemeral
+        self.free_pods[i] = info.alloc_pods - len(info.pods)
         self.has_ports[i] = bool(info.used_ports)
         for name, (alloc, req) in self.scalars.items():
             alloc[i] = info.alloc_scalars.get(name, 0)

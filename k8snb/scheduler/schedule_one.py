@@ -190,9 +190,9 @@ class Algorithm:
             if st is not None and st.code == Code.SKIP:
                 continue
             raw = pl.score_batch(state, pod, a, feasible)
-            total += (
-                pl.normalize_batch(state, pod, raw, a, feasible) * self.profile.weights[pl.name]
-            )
+            norm = pl.normalize_batch(state, pod, raw, a, feasible)
+            weight = self.profile.weights[pl.name]
+            total += norm if weight == 1 else norm * weight
         best = int(total.max())
         ties = np.flatnonzero(total == best)
         pick = int(ties[0]) if len(ties) == 1 else int(ties[self.rng.randrange(len(ties))])
@@ -203,12 +203,12 @@ class Algorithm:
         self, filters: list[Plugin], state: CycleState, pod: PodInfo, slots: np.ndarray
     ) -> np.ndarray:
         """True for each of ``slots`` that every filter lets through."""
-        ok = np.ones(len(slots), bool)
+        bad = None
         for pl in filters:
             m = pl.filter_batch(state, pod, self.cache.arrays, slots)
             if m is not None:
-                ok &= ~m
-        return ok
+                bad = m if bad is None else bad | m
+        return np.ones(len(slots), bool) if bad is None else ~bad
 
     def _fit_error(self, pod: PodInfo, diag: Diagnosis, num_all: int) -> FitError:
         msg = preemption_message(self.profile, self.cache, pod, diag.potential)

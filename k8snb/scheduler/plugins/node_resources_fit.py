@@ -143,15 +143,16 @@ class NodeResourcesFit(Plugin):
     def filter_batch(
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays, idx: np.ndarray
     ) -> np.ndarray | None:
-        # _flags ORed together, without the all-False arrays of resources the pod does not ask
+        # _flags ORed together, without the all-False arrays of resources the pod does not ask,
+        # on the free_* columns (allocatable - requested, kept by the cache)
         a = arrays
-        fail = a.pod_count[idx] + 1 > a.alloc_pods[idx]
+        fail = a.free_pods[idx] < 1  # pod_count + 1 > alloc_pods
         if pod.cpu > 0:
-            fail |= pod.cpu > a.alloc_cpu[idx] - a.cpu[idx]
+            fail |= a.free_cpu[idx] < pod.cpu
         if pod.memory > 0:
-            fail |= pod.memory > a.alloc_memory[idx] - a.memory[idx]
+            fail |= a.free_memory[idx] < pod.memory
         if pod.ephemeral > 0:
-            fail |= pod.ephemeral > a.alloc_ephemeral[idx] - a.ephemeral[idx]
+            fail |= a.free_ephemeral[idx] < pod.ephemeral
         for name, want in pod.scalars.items():
             alloc, req = a.scalar(name)
             fail |= alloc[idx] < want + req[idx]

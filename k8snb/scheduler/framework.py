@@ -262,6 +262,17 @@ class PodInfo:
         self.images = tuple(normalized_image_name(c.get("image") or "") for c in (*init, *regular))
         self.num_containers = len(init) + len(regular)
 
+    def __copy__(self) -> PodInfo:
+        # what copy.copy does for a slotted object, without its generic reduce/reconstruct
+        # (the cache copies a PodInfo on every status update of a placed pod)
+        new = object.__new__(type(self))
+        for name in PodInfo.__slots__:
+            try:
+                setattr(new, name, getattr(self, name))
+            except AttributeError:
+                pass
+        return new
+
     @property
     def node_affinity(self) -> Mapping[str, Any]:
         return self.affinity.get("nodeAffinity") or EMPTY

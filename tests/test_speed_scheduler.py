@@ -75,3 +75,27 @@ def test_label_coverage_follows_node_changes() -> None:
     assert cache.label_coverage(ZONE) == "some"
     cache.remove_node(node["metadata"]["name"])
     assert cache.label_coverage(ZONE) == "none"
+
+
+def test_taint_class_counts_follow_nodes() -> None:
+    from test_scheduler_helpers import make_node
+
+    taint = {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}
+    cache = SchedulerCache()
+    cache.add_node(make_node("a", taints=[taint]))
+    cache.add_node(make_node("b"))
+    a = cache.arrays
+    tainted = a.taint_class_of([taint])
+    assert a.taint_class_nodes[0] == 1 and a.taint_class_nodes[tainted] == 1
+    cache.update_node(make_node("a"))  # the node became ready: its class is empty now
+    assert a.taint_class_nodes[0] == 2 and a.taint_class_nodes[tainted] == 0
+    profile = default_profile(cache, default_selector)
+    pod = PodInfo(random_pod(random.Random(0), 0))
+    fast = evaluate(profile, cache, pod, batch=True)
+    assert fast.verdict == evaluate(profile, cache, pod).verdict
+    cache.remove_node("b")
+    cache.add_node(make_node("c", taints=[taint]))  # reuses b's slot
+    assert a.taint_class_nodes[0] == 1 and a.taint_class_nodes[tainted] == 1
+    cache.remove_node("a")
+    cache.remove_node("c")
+    assert a.taint_class_nodes == [0] * len(a.taint_classes)

@@ -111,6 +111,8 @@ class NodeArrays:
         self.infos: list[NodeInfo | None] = []
         #: the distinct taint lists, indexed by ``taint_class``
         self.taint_classes: list[tuple] = [()]
+        #: how many nodes are in each taint class now (a class outlives its last node)
+        self.taint_class_nodes: list[int] = [0]
         self._taint_class_ids: dict[tuple, int] = {(): 0}
         self._grow(capacity)
 
@@ -149,8 +151,19 @@ class NodeArrays:
         if cid is None:
             cid = len(self.taint_classes)
             self.taint_classes.append(key)
+            self.taint_class_nodes.append(0)
             self._taint_class_ids[key] = cid
         return cid
+
+    def set_taint_class(self, i: int, cid: int | None) -> None:
+        """Put slot ``i`` (a node) in taint class ``cid``; None: the node leaves its class."""
+        if self.valid[i]:
+            self.taint_class_nodes[int(self.taint_class[i])] -= 1
+        if cid is None:
+            self.taint_class[i] = 0
+            return
+        self.taint_class[i] = cid
+        self.taint_class_nodes[cid] += 1
 
     def sync(self, i: int, info: NodeInfo) -> None:
         """Copy one node's totals from its NodeInfo into the columns."""
@@ -244,9 +257,9 @@ class SchedulerCache:
                 a._grow(max(64, a.capacity * 2))
         self._slots[name] = i
         a.infos[i] = info
-        a.valid[i] = True
         a.unschedulable[i] = info.unschedulable
-        a.taint_class[i] = a.taint_class_of(info.taints)
+        a.set_taint_class(i, a.taint_class_of(info.taints))
+        a.valid[i] = True
         a.sync(i, info)
         self._set_images(i, [], info.images)
         zone = zone_key(info.labels)
@@ -297,7 +310,7 @@ class SchedulerCache:
         if "unschedulable" in changed:
             a.unschedulable[i] = info.unschedulable
         if "taints" in changed:
-            a.taint_class[i] = a.taint_class_of(info.taints)
+            a.set_taint_class(i, a.taint_class_of(info.taints))
         if "images" in changed:
             self._set_images(i, old_images, new_images)
         if "labels" in changed:
@@ -317,10 +330,10 @@ class SchedulerCache:
         info = self._infos[name]
         a = self.arrays
         self._set_images(i, info.images, [])
+        a.set_taint_class(i, None)
         a.valid[i] = False
         a.infos[i] = None
         a.unschedulable[i] = False
-        a.taint_class[i] = 0
         for col in _INT_COLUMNS:
             getattr(a, col)[i] = 0
         a.has_ports[i] = False

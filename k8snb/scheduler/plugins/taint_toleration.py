@@ -60,7 +60,8 @@ class TaintToleration(Plugin):
         self, state: CycleState, pod: PodInfo, arrays: NodeArrays
     ) -> tuple[list, np.ndarray | None, np.ndarray | None]:
         """Per taint class (untolerated NoSchedule/NoExecute taint, intolerable
-        PreferNoSchedule count), plus those two as arrays by class, None when all are clear."""
+        PreferNoSchedule count), plus those two as arrays by class, None when every class
+        that has nodes is clear."""
         key = ("TaintToleration/classes", len(arrays.taint_classes))
         found = state.read(key)
         if found is None:
@@ -73,12 +74,14 @@ class TaintToleration(Plugin):
                 bad = find_untolerated_taint(taints, pod.tolerations, DO_NOT_SCHEDULE)
                 prefer = count_intolerable_prefer_no_schedule(taints, pod.tolerations)
                 verdicts.append((bad, prefer))
+            # classes no node is in now (a node that was tainted once) cannot matter
+            nodes = arrays.taint_class_nodes
             bad_by_class = None
-            if any(v[0] is not None for v in verdicts):
+            if any(v[0] is not None and n for v, n in zip(verdicts, nodes, strict=True)):
                 bad_by_class = np.fromiter((v[0] is not None for v in verdicts), bool,
                                            len(verdicts))
             prefer_by_class = None
-            if any(v[1] for v in verdicts):
+            if any(v[1] and n for v, n in zip(verdicts, nodes, strict=True)):
                 prefer_by_class = np.fromiter((v[1] for v in verdicts), np.int64, len(verdicts))
             found = (verdicts, bad_by_class, prefer_by_class)
             state.write(key, found)

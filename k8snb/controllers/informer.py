@@ -97,16 +97,27 @@ class Informer:
     def _reindex(self, key: Key, old: Obj | None, new: Obj | None) -> None:
         for name, fn in self._indexers.items():
             index = self._indexes[name]
-            if old is not None:
-                for value in fn(old):
+            old_values = fn(old) if old is not None else ()
+            new_values = fn(new) if new is not None else ()
+            if new is not None and old_values == new_values:
+                # The usual update (a status write): the same buckets. Move the object to the
+                # end of each, as removing it and adding it again would.
+                for value in new_values:
                     bucket = index.get(value)
-                    if bucket is not None:
+                    if bucket is None:
+                        index[value] = {key: new}
+                    else:
                         bucket.pop(key, None)
-                        if not bucket:
-                            del index[value]
-            if new is not None:
-                for value in fn(new):
-                    index.setdefault(value, {})[key] = new
+                        bucket[key] = new
+                continue
+            for value in old_values:
+                bucket = index.get(value)
+                if bucket is not None:
+                    bucket.pop(key, None)
+                    if not bucket:
+                        del index[value]
+            for value in new_values:
+                index.setdefault(value, {})[key] = new
 
 
 class InformerFactory:

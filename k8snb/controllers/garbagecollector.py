@@ -50,7 +50,8 @@ class GarbageCollector:
                 for dep in sorted(self.dependents.get(uid, ())):
                     self.queue.add(("dependent", dep))
                 return
-            self.nodes[uid] = (plural, meta.get("namespace", ""), meta["name"])
+            if uid not in self.nodes:  # an object's uid, kind, namespace and name never change
+                self.nodes[uid] = (plural, meta.get("namespace", ""), meta["name"])
             refs = meta.get("ownerReferences") or []
             old_refs = self.owners.get(uid, [])
             if refs != old_refs:

@@ -66,22 +66,21 @@ class TaintToleration(Plugin):
         found = state.read(key)
         if found is None:
             verdicts = []
-            for cls in arrays.taint_classes:
-                if not cls:  # no taints: nothing to tolerate
+            for cls, n in zip(arrays.taint_classes, arrays.taint_class_nodes, strict=True):
+                if not cls or not n:  # no taints, or no node in the class: nothing to check
                     verdicts.append((None, 0))
                     continue
                 taints = _as_taints(cls)
                 bad = find_untolerated_taint(taints, pod.tolerations, DO_NOT_SCHEDULE)
                 prefer = count_intolerable_prefer_no_schedule(taints, pod.tolerations)
                 verdicts.append((bad, prefer))
-            # classes no node is in now (a node that was tainted once) cannot matter
-            nodes = arrays.taint_class_nodes
+            # (a class no node is in now, say of a node that was not ready once, cannot matter)
             bad_by_class = None
-            if any(v[0] is not None and n for v, n in zip(verdicts, nodes, strict=True)):
+            if any(v[0] is not None for v in verdicts):
                 bad_by_class = np.fromiter((v[0] is not None for v in verdicts), bool,
                                            len(verdicts))
             prefer_by_class = None
-            if any(v[1] and n for v, n in zip(verdicts, nodes, strict=True)):
+            if any(v[1] for v in verdicts):
                 prefer_by_class = np.fromiter((v[1] for v in verdicts), np.int64, len(verdicts))
             found = (verdicts, bad_by_class, prefer_by_class)
             state.write(key, found)

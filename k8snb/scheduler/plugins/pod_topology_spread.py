@@ -389,6 +389,9 @@ class PodTopologySpread(Plugin):
             else:
                 cnt = tot[cache.label_column(c.key)[0][idx]]
             term = cnt.astype(np.float64) * w + float(c.max_skew - 1)
+            if total is None and coverage == "all":
+                total = term  # what 0.0 + term gives (term is never -0.0: float(int) is not)
+                continue
             if total is None:
                 total = np.zeros(len(idx), np.float64)
             if coverage == "all":
@@ -398,7 +401,10 @@ class PodTopologySpread(Plugin):
         if total is None:
             return np.zeros(len(idx), np.int64)
         out = np.trunc(total)
-        out = out + np.where(np.abs(total - out) >= 0.5, np.sign(total), 0)
+        if total.min() >= 0:  # the usual case: sign(total) is 1 wherever the fraction counts
+            out += total - out >= 0.5
+        else:
+            out = out + np.where(np.abs(total - out) >= 0.5, np.sign(total), 0)
         if scored is None:
             return out.astype(np.int64)
         return np.where(scored, out, 0).astype(np.int64)

@@ -9,6 +9,7 @@ first (or fail with the message the table implies).
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -58,6 +59,24 @@ def random_node(rng: random.Random, i: int) -> dict:
         images=images,
         extra=extra,
     )
+
+
+def assert_same_evaluation(profile: Any, cache: SchedulerCache, pod: PodInfo) -> Any:
+    """The numpy batch path decides exactly as the node-by-node path: verdict, each filter,
+    feasible nodes, skipped scorers, raw and normalized scores and the totals. Returns the
+    node-by-node evaluation."""
+    slow = evaluate(profile, cache, pod)
+    fast = evaluate(profile, cache, pod, batch=True)
+    assert fast.verdict == slow.verdict, pod.pod
+    for plugin in slow.filters:
+        assert fast.filters[plugin] == slow.filters[plugin], plugin
+    assert fast.feasible == slow.feasible
+    assert fast.skipped_scores == slow.skipped_scores
+    for plugin in slow.raw:
+        assert fast.raw[plugin].tolist() == slow.raw[plugin].tolist(), plugin
+        assert fast.normalized[plugin].tolist() == slow.normalized[plugin].tolist(), plugin
+    assert fast.total.tolist() == slow.total.tolist()
+    return slow
 
 
 def random_pod(rng: random.Random, i: int, node: str | None = None) -> dict:
@@ -186,17 +205,7 @@ def test_batch_and_node_by_node_agree(seed: int) -> None:
     profile = default_profile(cache, default_selector)
     for i in range(6):
         pod = PodInfo(random_pod(rng, i))
-        slow = evaluate(profile, cache, pod)
-        fast = evaluate(profile, cache, pod, batch=True)
-        assert fast.verdict == slow.verdict, pod.pod
-        for plugin in slow.filters:
-            assert fast.filters[plugin] == slow.filters[plugin], plugin
-        assert fast.feasible == slow.feasible
-        assert fast.skipped_scores == slow.skipped_scores
-        for plugin in slow.raw:
-            assert fast.raw[plugin].tolist() == slow.raw[plugin].tolist(), plugin
-            assert fast.normalized[plugin].tolist() == slow.normalized[plugin].tolist(), plugin
-        assert fast.total.tolist() == slow.total.tolist()
+        slow = assert_same_evaluation(profile, cache, pod)
 
         # a real cycle: under 100 nodes it looks at every node, so it agrees with the table
         algo = Algorithm(profile, cache, random.Random(seed))

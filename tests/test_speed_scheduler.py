@@ -11,7 +11,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from test_scheduler_agreement import default_selector, random_node, random_pod
+from test_scheduler_agreement import (
+    assert_same_evaluation,
+    default_selector,
+    random_node,
+    random_pod,
+)
 
 from k8snb.scheduler.cache import SchedulerCache
 from k8snb.scheduler.framework import PodInfo
@@ -52,15 +57,7 @@ def test_shortcuts_agree_with_node_by_node(shape: str, seed: int) -> None:
     profile = default_profile(cache, default_selector)
     for i in range(6):
         pod = PodInfo(random_pod(rng, i))
-        slow = evaluate(profile, cache, pod)
-        fast = evaluate(profile, cache, pod, batch=True)
-        assert fast.verdict == slow.verdict
-        assert fast.feasible == slow.feasible
-        assert fast.skipped_scores == slow.skipped_scores
-        for plugin in slow.raw:
-            assert fast.raw[plugin].tolist() == slow.raw[plugin].tolist(), plugin
-            assert fast.normalized[plugin].tolist() == slow.normalized[plugin].tolist(), plugin
-        assert fast.total.tolist() == slow.total.tolist()
+        assert_same_evaluation(profile, cache, pod)
 
 
 def test_label_coverage_follows_node_changes() -> None:

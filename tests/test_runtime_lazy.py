@@ -4,11 +4,11 @@ everything up front and running the pause program as a generator."""
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections.abc import Callable
 
 import pytest
+from test_runtime import FakeClock
 
 from k8snb.network.podnet import PodNetwork
 from k8snb.node import runtime as runtime_module
@@ -17,41 +17,12 @@ from k8snb.node.images import PAUSE_IMAGE
 from k8snb.node.runtime import ContainerRuntime
 from k8snb.node.sandbox import Process, Sleeper
 
-START = 1767225600.0  # 2026-01-01T00:00:00Z
 PAUSE = {"name": "app", "image": PAUSE_IMAGE}  # what bench/controllers.py runs 150,000 times
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now, self._heap, self._seq = START, [], 0
-
-    def call_at(self, when: float, fn: Callable[[], None], recurring: bool = False) -> Timer:
-        timer = Timer(fn)
-        self._seq += 1
-        heapq.heappush(self._heap, (max(when, self.now), self._seq, timer))
-        return timer
-
-    def advance(self, seconds: float) -> None:
-        end = self.now + seconds
-        while self._heap and self._heap[0][0] <= end:
-            when, _, timer = heapq.heappop(self._heap)
-            if not timer.cancelled:
-                self.now = when
-                timer.fn()
-        self.now = end
-
-
-class Timer:
-    def __init__(self, fn: Callable[[], None]) -> None:
-        self.fn, self.cancelled = fn, False
-
-    def cancel(self) -> None:
-        self.cancelled = True
 
 
 class Node:
     def __init__(self) -> None:
-        self.clock = Clock()
+        self.clock = FakeClock()
         self.rt = ContainerRuntime("node-1", self.clock, PodNetwork(), random.Random(7),
                                    preloaded=(PAUSE_IMAGE, "busybox"))
         self.exits: list[tuple[str, int, str]] = []

@@ -4,7 +4,7 @@ are counted like client-go's correlator does, which remembers the last 4,096 eve
 from __future__ import annotations
 
 from k8snb import Cluster
-from k8snb.api.events import COMBINED_PREFIX, SPAM_BURST
+from k8snb.api.events import COMBINED_PREFIX, EVENT_TTL_SECONDS, SPAM_BURST
 from k8snb.api.events import LRU_ENTRIES as EVENT_CORRELATOR_ENTRIES
 from k8snb.store.etcd import PackedBucket, Store
 
@@ -103,3 +103,41 @@ def test_correlator_forgets_the_oldest_event_after_4096_others() -> None:
         c.api.record_event(_obj(f"o{i}"), "Normal", "Other", "other", "test")
     c.api.record_event(_obj("first"), "Normal", "Seen", "seen", "test")
     assert sorted(e["count"] for e in _events(c, "first")) == [1, 2]  # a new event
+
+
+def test_events_disappear_an_hour_after_they_last_happened() -> None:
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    assert "Started" in c.kubectl("get events").stdout
+    c.advance(EVENT_TTL_SECONDS - 120)
+    pod = c.api.get("pods", "web")
+    c.api.record_event(pod, "Warning", "Unhealthy", "Readiness probe failed", "kubelet",
+                       "worker1")
+    c.advance(60)
+    c.api.record_event(pod, "Warning", "Unhealthy", "Readiness probe failed", "kubelet",
+                       "worker1")  # a repeat renews the lease
+    c.advance(120)
+    out = c.kubectl("get events").stdout
+    assert "Started" not in out and "Scheduled" not in out
+    assert "Unhealthy" in out
+    described = c.kubectl("describe pod web").stdout
+    assert "Readiness probe failed" in described and "Started container" not in described
+    c.advance(EVENT_TTL_SECONDS - 120 - 1)  # a second before the renewed lease runs out
+    assert "Unhealthy" in c.kubectl("get events").stdout
+    c.advance(2)
+    gone = c.kubectl("get events")
+    assert gone.stdout == "" and "No resources found in default namespace." in gone.stderr
+    assert c.api.events_for(pod) == []
+
+
+def test_an_event_created_through_the_api_lives_an_hour_too() -> None:
+    c = Cluster(workers=0, seed=0)
+    ev = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "hello"},
+          "involvedObject": {"kind": "Namespace", "name": "default"},
+          "reason": "Hello", "message": "made by hand", "type": "Normal"}
+    c.api.create(ev)
+    c.advance(EVENT_TTL_SECONDS - 1)
+    assert c.api.get("events", "hello")["message"] == "made by hand"
+    c.advance(1)
+    assert "NotFound" in c.kubectl("get event hello").stderr

@@ -16,17 +16,25 @@ each one through three steps (``events_cache.go``) before writing it:
 Each cache is an LRU of 4,096 entries (``maxLruCacheEntries``). Upstream every component
 process has its own correlator; the model keeps one for the whole cluster, whose keys include
 the source, so the only difference is which entries an LRU forgets first.
+
+Stored events do not last: the API server writes each one with an etcd lease of
+``--event-ttl`` (one hour), renewed by every update, so an event disappears an hour after it
+last happened (``EventTTL``).
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from k8snb.clock import parse_time
+
 __all__ = [
     "AGGREGATE_INTERVAL_SECONDS",
+    "EVENT_TTL_SECONDS",
     "AGGREGATE_MAX_EVENTS",
     "COMBINED_PREFIX",
     "LRU_ENTRIES",
@@ -34,6 +42,7 @@ __all__ = [
     "SPAM_QPS",
     "Correlation",
     "EventCorrelator",
+    "EventTTL",
 ]
 
 LRU_ENTRIES = 4096
@@ -42,6 +51,8 @@ AGGREGATE_INTERVAL_SECONDS = 600.0
 SPAM_BURST = 25
 SPAM_QPS = 1.0 / 300.0
 COMBINED_PREFIX = "(combined from similar events): "
+EVENT_TTL_SECONDS = 3600.0
+"""kube-apiserver's ``--event-ttl`` default: an event lives one hour after its last write."""
 
 
 @dataclass(slots=True)
@@ -108,3 +119,48 @@ class EventCorrelator:
             return None
         bucket[0] -= 1.0
         return Correlation(seen[2], message, seen[0], seen[1])
+
+
+class EventTTL:
+    """The lease on every stored event: it is deleted ``EVENT_TTL_SECONDS`` after its last
+    write. Keys wait in per-second lists (written in time order), checked by one background
+    timer; an event written again since is skipped until its own, later, second."""
+
+    def __init__(self, clock: Any, get: Callable[[Any], dict | None],
+                 remove: Callable[[Any, dict], None]) -> None:
+        self._clock, self._get, self._remove = clock, get, remove
+        self._due: dict[int, list[Any]] = {}
+        self._written: dict[Any, float] = {}  # keys written through create/update: when
+        self._timer: Any = None
+
+    def written(self, key: Any, generic: bool = False) -> None:
+        """The event ``key`` was stored now (``generic``: by create/update, which may leave
+        ``lastTimestamp`` as it was)."""
+        now = self._clock.now
+        if generic:
+            self._written[key] = now
+        second = math.ceil(now + EVENT_TTL_SECONDS)
+        self._due.setdefault(second, []).append(key)
+        if self._timer is None:
+            self._timer = self._clock.call_at(second, self._expire, recurring=True)
+
+    def _expire(self) -> None:
+        self._timer = None
+        now = self._clock.now
+        while self._due:
+            second = next(iter(self._due))
+            if second > now:
+                self._timer = self._clock.call_at(second, self._expire, recurring=True)
+                return
+            for key in self._due.pop(second):
+                ev = self._get(key)
+                if ev is None:
+                    self._written.pop(key, None)
+                    continue
+                last = self._written.get(key)
+                if last is None:
+                    stamp = ev.get("lastTimestamp") or ev["metadata"].get("creationTimestamp")
+                    last = parse_time(stamp) if stamp else now
+                if last + EVENT_TTL_SECONDS <= now:
+                    self._written.pop(key, None)
+                    self._remove(key, ev)

@@ -16,7 +16,7 @@ from typing import Any
 
 from k8snb.api import admission, errors
 from k8snb.api.defaults import apply_defaults
-from k8snb.api.events import EventCorrelator
+from k8snb.api.events import EventCorrelator, EventTTL
 from k8snb.api.registry import REGISTRY, ResourceInfo
 from k8snb.api.validation import validate
 from k8snb.clock import Clock
@@ -104,6 +104,8 @@ class APIServer:
         self.registry = REGISTRY
         self.admission = admission.Admission(self)
         self.correlator = EventCorrelator()
+        self.event_ttl = EventTTL(clock, lambda key: self.store.get("events", key),
+                                  self._expire_event)
         self._events_by_uid: dict[str, list[str]] = {}  # involved uid -> event names
         self.shared = SharedParts()
 
@@ -239,6 +241,8 @@ class APIServer:
         if info.kind == "Pod":
             self._share_pod(obj)
         self.store.put(info.plural, key, obj)
+        if info.plural == "events":
+            self.event_ttl.written(key, generic=True)
         return obj if owned else jcopy(obj)
 
     def _share_pod(self, obj: Obj) -> None:
@@ -320,6 +324,8 @@ class APIServer:
             self.store.remove(info.plural, key)
             return obj
         self.store.put(info.plural, key, obj)
+        if info.plural == "events":
+            self.event_ttl.written(key, generic=True)
         return obj if owned else jcopy(obj)
 
     def _update_status(self, obj: Obj, info: ResourceInfo, owned: bool) -> Obj:
@@ -498,6 +504,7 @@ class APIServer:
             new["lastTimestamp"] = now
             new["message"] = message
             self.store.put("events", (ns, seen.name), new)
+            self.event_ttl.written((ns, seen.name))
             return
         source = {"component": component}
         if host:
@@ -520,8 +527,19 @@ class APIServer:
             "reportingComponent": component,
             "reportingInstance": host or "",
         }
-        self.store.put("events", (ns, seen.name), ev)
+        key = (ns, seen.name)
+        self.store.put("events", key, ev)
+        self.event_ttl.written(key)
         self._events_by_uid.setdefault(meta.get("uid", ""), []).append(seen.name)
+
+    def _expire_event(self, key: tuple[str, str], ev: Obj) -> None:
+        """The event's lease ran out (``--event-ttl``): gone from the store and the index."""
+        self.store.remove("events", key)
+        names = self._events_by_uid.get(ev["involvedObject"].get("uid", ""))
+        if names is not None and key[1] in names:
+            names.remove(key[1])
+            if not names:
+                del self._events_by_uid[ev["involvedObject"].get("uid", "")]
 
     def events_for(self, obj: Obj) -> list[Obj]:
         """Events about ``obj``, oldest first."""

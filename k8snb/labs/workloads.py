@@ -140,10 +140,12 @@ class DeploymentLab(_WorkloadLab):
                                               value=strategy.get("type", "RollingUpdate"))
         self.max_surge = widgets.IntSlider(value=_percent(ru.get("maxSurge", "25%")), min=0,
                                            max=100, step=25, description="maxSurge %",
-                                           continuous_update=False)
+                                           continuous_update=False,
+                                           style={"description_width": "initial"})
         self.max_unavailable = widgets.IntSlider(
             value=_percent(ru.get("maxUnavailable", "25%")), min=0, max=100, step=25,
-            description="maxUnavail. %", continuous_update=False)
+            description="maxUnavailable %", continuous_update=False,
+            style={"description_width": "initial"})
         self.rollout = button("roll out", "kubectl set image", "primary")
         self.undo = button("undo", "kubectl rollout undo")
         self.step_1s = button("+1 s", "advance simulated time by 1 s")

@@ -153,3 +153,17 @@ def test_result_html_is_well_formed() -> None:
     Pre().feed(KubectlResult(["get", "pods"], "NAME\n", "", 0)._repr_html_())
     assert set(seen) == {"style"}
     assert seen["style"].endswith("monospace")
+
+
+def test_the_echoed_command_can_be_pasted_into_a_shell() -> None:
+    import shlex
+
+    c = Cluster(workers=0, seed=0)
+    r = c.kubectl('create cronjob tick --image=busybox:1.36 --schedule="*/5 * * * *" '
+                  '-- sh -c "date; sleep 20"')
+    assert r.returncode == 0
+    assert r.command == ("kubectl create cronjob tick --image=busybox:1.36 "
+                         "'--schedule=*/5 * * * *' -- sh -c 'date; sleep 20'")
+    assert shlex.split(r.command)[1:] == r.args
+    assert "$ kubectl create cronjob tick" in r._repr_html_()
+    assert "sh -c &#x27;date; sleep 20&#x27;" in r._repr_html_()

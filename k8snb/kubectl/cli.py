@@ -102,7 +102,7 @@ def run(cluster: Cluster, command: str | list[str], stdin: str | None = None) ->
     try:
         words = split_command(command)
     except ValueError as e:
-        return KubectlResult([str(command)], "", f"error: {e}\n", 1)
+        return KubectlResult(str(command).split(), "", f"error: {e}\n", 1)
     if not words:
         return KubectlResult(words, _HELP, "", 0)
     verb = words[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import shlex
 from dataclasses import dataclass
 
 __all__ = ["KubectlResult"]
@@ -18,13 +19,18 @@ class KubectlResult:
     returncode: int
 
     @property
+    def command(self) -> str:
+        """The command line, quoted so that it can be pasted into a shell as it is."""
+        return "kubectl " + shlex.join(self.args)
+
+    @property
     def output(self) -> str:
         """stdout followed by stderr, as a terminal shows them."""
         return self.stdout + self.stderr
 
     def check_returncode(self) -> None:
         if self.returncode:
-            raise RuntimeError(f"kubectl {' '.join(self.args)} failed: {self.stderr.strip()}")
+            raise RuntimeError(f"{self.command} failed: {self.stderr.strip()}")
 
     def __str__(self) -> str:
         return self.output
@@ -44,5 +50,5 @@ class KubectlResult:
                 'border-radius:4px;font-size:12px;line-height:1.35;overflow-x:auto;'
                 "font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',"
                 'monospace">'
-                f'<span style="color:#8ab4f8">$ kubectl {html.escape(" ".join(self.args))}'
+                f'<span style="color:#8ab4f8">$ {html.escape(self.command)}'
                 f"</span>\n{out}{err_html}</pre>")

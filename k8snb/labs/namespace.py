@@ -52,7 +52,7 @@ class NamespaceLab(Lab):
         """Run ``kubectl <args>``, let the cluster settle, then show it and ``get pods -A``."""
         result = self.cluster.kubectl(args)
         took = self.cluster.settle(max_seconds=120) if result.returncode == 0 else 0
-        self.last = command_block("kubectl " + " ".join(args), result.stdout, result.stderr)
+        self.last = command_block(result.command, result.stdout, result.stderr)
         if took:
             self.last += note(f"waited {round(took)} s of simulated time")
         self.refresh()

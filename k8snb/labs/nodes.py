@@ -94,7 +94,7 @@ class NodesLab(Lab):
     def kubectl(self, args: list[str]) -> Any:
         """Run ``kubectl <args>``, log it with its output, redraw."""
         result = self.cluster.kubectl(args)
-        self._append(command_block("kubectl " + " ".join(args), result.stdout, result.stderr))
+        self._append(command_block(result.command, result.stdout, result.stderr))
         self.refresh()
         return result
 

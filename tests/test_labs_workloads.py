@@ -134,3 +134,38 @@ def test_cronjob_lab_schedule_clock_and_errors(cluster: Cluster) -> None:
     lab.apply.click()
     assert cluster.api.get("cronjobs", "tick")["spec"]["suspend"] is True
     assert "suspended" in text(lab.timeline.value)
+
+
+def _owned(c: Cluster, name: str) -> set[str]:
+    return {p["metadata"]["name"] for p in c.api.list("pods", "default")
+            if any(r.get("name") == name for r in p["metadata"].get("ownerReferences") or [])
+            and not p["metadata"].get("deletionTimestamp")}
+
+
+def test_replicaset_lab_heals_adopts_and_releases(cluster: Cluster) -> None:
+    from k8snb.labs import replicaset_lab
+
+    lab = replicaset_lab(cluster)
+    assert isinstance(lab, widgets.VBox) and "<svg" in lab.diagram.value
+    assert "kubectl apply -f replicaset.yaml" in text(lab.output.value)
+    assert len(_owned(cluster, "guestbook")) == 3
+    before = _owned(cluster, "guestbook")
+    lab.kill.click()
+    after = _owned(cluster, "guestbook")
+    assert len(after) == 3 and after != before
+    lab.stray.click()
+    log = text(lab.output.value)
+    assert "kubectl run stray-1 --image=nginx:1.27 --labels=app=guestbook" in log
+    assert len(_owned(cluster, "guestbook")) == 3  # adopted, then one too many deleted
+    assert "stray-1" not in _owned(cluster, "guestbook")  # the youngest goes first
+    lab.relabel.click()
+    released = [p for p in cluster.api.list("pods", "default", label_selector="app=debug")]
+    assert len(released) == 1 and not released[0]["metadata"].get("ownerReferences")
+    assert len(_owned(cluster, "guestbook")) == 3
+    assert "releases it" in text(lab.output.value)
+    lab.replicas.value = 1
+    assert len(_owned(cluster, "guestbook")) == 1
+    assert "kubectl scale rs/guestbook --replicas=1" in text(lab.output.value)
+    lab.replicas.value = 0
+    lab.kill.click()
+    assert "no pod to kill" in text(lab.output.value)

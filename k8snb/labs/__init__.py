@@ -21,10 +21,12 @@ from k8snb.labs.workloads import (
     DaemonSetLab,
     DeploymentLab,
     JobLab,
+    ReplicaSetLab,
     cronjob_lab,
     daemonset_lab,
     deployment_lab,
     job_lab,
+    replicaset_lab,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "NamespaceLab",
     "NodesLab",
     "PodLab",
+    "ReplicaSetLab",
     "SchedulerLab",
     "clock",
     "console",
@@ -47,6 +50,7 @@ __all__ = [
     "namespace_lab",
     "nodes_lab",
     "pod_lab",
+    "replicaset_lab",
     "scheduler_lab",
     "two_container_pod",
 ]

@@ -302,6 +302,145 @@ def deployment_lab(cluster: Cluster, name: str = "web", namespace: str = "defaul
     return DeploymentLab(cluster, name, namespace, image, replicas)
 
 
+# -- ReplicaSet --------------------------------------------------------------------------------
+
+
+def replicaset_manifest(name: str, image: str, replicas: int) -> str:
+    """A ReplicaSet selecting ``app=<name>`` (what the lab applies when it does not exist)."""
+    return yaml.safe_dump({
+        "apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": name},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {"containers": [{"name": "web", "image": image}]}}}},
+        sort_keys=False)
+
+
+class ReplicaSetLab(_WorkloadLab):
+    """Parts: ``.replicas`` (IntSlider), ``.kill``, ``.stray`` (a bare pod with the labels:
+    adopted), ``.relabel`` (a pod loses the label: released), ``.settle`` (Buttons),
+    ``.output``, ``.time``, ``.diagram``. Each click runs its kubectl command and settles."""
+
+    def __init__(self, cluster: Cluster, name: str = "guestbook", namespace: str = "default",
+                 image: str = "nginx:1.27", replicas: int = 3) -> None:
+        super().__init__(cluster)
+        self.name, self.namespace, self.workload = name, namespace, f"rs/{name}"
+        self.image_name = image
+        self._strays = 0
+        self._quiet = False
+        if self._replicaset() is None:
+            self.kubectl(["apply", "-n", namespace, "-f", "-"],
+                         replicaset_manifest(name, image, replicas),
+                         shown="kubectl apply -f replicaset.yaml")
+            self._settle()
+        rs = self._replicaset() or {}
+        self.replicas = widgets.IntSlider(value=int((rs.get("spec") or {}).get("replicas", 1)),
+                                          min=0, max=6, description="replicas",
+                                          continuous_update=False)
+        self.kill = button("kill a pod", "kubectl delete pod <one of its pods>", "danger")
+        self.stray = button("start a stray pod", "a bare pod with the selector's labels")
+        self.relabel = button("relabel a pod", "change a pod's label so it no longer matches")
+        self.settle = button("settle", "run until nothing is left to do")
+        self.replicas.observe(lambda c: self._quiet or self.do_scale(c["new"]), "value")
+        self.kill.on_click(lambda _b: self.do_kill())
+        self.stray.on_click(lambda _b: self.do_stray())
+        self.relabel.on_click(lambda _b: self.do_relabel())
+        self.settle.on_click(lambda _b: self.do_settle())
+        self.children = [_row(self.replicas, self.kill, self.stray, self.relabel),
+                         _row(self.time, self.settle), self.output, self.diagram]
+        self.refresh()
+
+    def _replicaset(self) -> dict | None:
+        try:
+            return self.cluster.api.get("replicasets", self.name, self.namespace)
+        except Exception:
+            return None
+
+    def _selector(self) -> str:
+        rs = self._replicaset() or {}
+        match = ((rs.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        return ",".join(f"{k}={v}" for k, v in sorted(match.items()))
+
+    def _members(self) -> list[dict]:
+        """Pods the selector matches that are not being deleted, oldest first."""
+        selector = self._selector()
+        if not selector:
+            return []
+        pods = [p for p in self.cluster.api.list("pods", self.namespace, label_selector=selector)
+                if not p["metadata"].get("deletionTimestamp")]
+        return sorted(pods, key=lambda p: (p["metadata"]["creationTimestamp"],
+                                           p["metadata"]["name"]))
+
+    def _run(self, args: list[str], why: str) -> None:
+        self.kubectl(args + ["-n", self.namespace], shown=kubectl_line(args))
+        self._append(note(why))
+        self.cluster.settle(max_seconds=120)
+        selector = self._selector()
+        if selector:
+            self.kubectl(["get", "pods", "-l", selector, "-n", self.namespace],
+                         shown=kubectl_line(["get", "pods", "-l", selector]))
+        self.refresh()
+
+    @guarded
+    def do_scale(self, replicas: int) -> None:
+        self._run(["scale", f"rs/{self.name}", f"--replicas={replicas}"],
+                  "spec.replicas changes; the controller creates or deletes the difference")
+
+    @guarded
+    def do_kill(self) -> None:
+        pods = self._members()
+        if not pods:
+            self.report("error: no pod to kill: scale up first")
+            return
+        self._run(["delete", "pod", pods[0]["metadata"]["name"]],
+                  "one pod fewer than replicas: the ReplicaSet creates a replacement")
+
+    @guarded
+    def do_stray(self) -> None:
+        selector = self._selector()
+        if not selector:
+            self.report("error: the ReplicaSet has no selector to match")
+            return
+        self._strays += 1
+        self._run(["run", f"stray-{self._strays}", f"--image={self.image_name}",
+                   f"--labels={selector}"],
+                  "a bare pod that matches: the ReplicaSet adopts it, finds one pod too many "
+                  "and deletes one (the youngest first)")
+
+    @guarded
+    def do_relabel(self) -> None:
+        pods = self._members()
+        key = self._selector().split("=", 1)[0]
+        if not pods or not key:
+            self.report("error: no pod to relabel: scale up first")
+            return
+        self._run(["label", "pod", pods[0]["metadata"]["name"], f"{key}=debug", "--overwrite"],
+                  "the pod no longer matches: the ReplicaSet releases it (it keeps running, "
+                  "with no controller) and creates a replacement")
+
+    @guarded
+    def do_settle(self) -> None:
+        self._settle()
+        self.refresh()
+
+    def refresh(self) -> None:
+        super().refresh()
+        rs = self._replicaset()
+        if rs is not None and self.replicas.value != rs["spec"].get("replicas", 1):
+            self._quiet = True
+            try:
+                self.replicas.value = int(rs["spec"].get("replicas", 1))
+            finally:
+                self._quiet = False
+
+
+def replicaset_lab(cluster: Cluster, name: str = "guestbook", namespace: str = "default",
+                   image: str = "nginx:1.27", replicas: int = 3) -> ReplicaSetLab:
+    """Scale a ReplicaSet, kill a pod, start a stray pod it adopts, relabel one it releases.
+
+    Applies ``rs/<name>`` (selector ``app=<name>``) if it does not exist."""
+    return ReplicaSetLab(cluster, name, namespace, image, replicas)
+
+
 # -- DaemonSet ---------------------------------------------------------------------------------
 
 

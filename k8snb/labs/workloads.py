@@ -48,6 +48,12 @@ def _row(*children: widgets.Widget) -> widgets.HBox:
     return widgets.HBox(list(children), layout=widgets.Layout(**ROW))
 
 
+def _match_labels(obj: dict | None) -> str:
+    """An object's ``spec.selector.matchLabels`` as a ``-l`` selector ("" when none)."""
+    match = (((obj or {}).get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(match.items()))
+
+
 def _seconds(s: float) -> str:
     s = round(s)
     if s < 60:
@@ -68,6 +74,13 @@ class _WorkloadLab(Lab):
         self.output = widgets.HTML(terminal(note("each click, as you would type it")))
         self.time = widgets.HTML()
         self.diagram = widgets.HTML()
+
+    def _get(self, resource: str) -> dict | None:
+        """This lab's ``resource`` named ``self.name``, or None when it is not there."""
+        try:
+            return self.cluster.api.get(resource, self.name, self.namespace)
+        except Exception:
+            return None
 
     def _append(self, block: str) -> None:
         self.entries.append(block)
@@ -172,10 +185,7 @@ class DeploymentLab(_WorkloadLab):
 
     # -- reading --------------------------------------------------------------------------------
     def _deployment(self) -> dict | None:
-        try:
-            return self.cluster.api.get("deployments", self.name, self.namespace)
-        except Exception:
-            return None
+        return self._get("deployments")
 
     def _exists(self) -> bool:
         return self._deployment() is not None
@@ -204,9 +214,7 @@ class DeploymentLab(_WorkloadLab):
 
     @guarded
     def do_kill(self) -> None:
-        d = self._deployment() or {}
-        match = ((d.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-        selector = ",".join(f"{k}={v}" for k, v in sorted(match.items()))
+        selector = _match_labels(self._deployment())
         pods = [p for p in self.cluster.api.list("pods", self.namespace,
                                                  label_selector=selector or None)
                 if selector and not p["metadata"].get("deletionTimestamp")]
@@ -350,15 +358,10 @@ class ReplicaSetLab(_WorkloadLab):
         self.refresh()
 
     def _replicaset(self) -> dict | None:
-        try:
-            return self.cluster.api.get("replicasets", self.name, self.namespace)
-        except Exception:
-            return None
+        return self._get("replicasets")
 
     def _selector(self) -> str:
-        rs = self._replicaset() or {}
-        match = ((rs.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
-        return ",".join(f"{k}={v}" for k, v in sorted(match.items()))
+        return _match_labels(self._replicaset())
 
     def _members(self) -> list[dict]:
         """Pods the selector matches that are not being deleted, oldest first."""

@@ -167,3 +167,22 @@ def test_the_echoed_command_can_be_pasted_into_a_shell() -> None:
     assert shlex.split(r.command)[1:] == r.args
     assert "$ kubectl create cronjob tick" in r._repr_html_()
     assert "sh -c &#x27;date; sleep 20&#x27;" in r._repr_html_()
+
+
+def test_client_dry_run_prints_the_manifest_kubectl_built_and_creates_nothing() -> None:
+    c = Cluster(workers=1, seed=0)
+    out = c.kubectl("run web --image=nginx --dry-run=client -o yaml").stdout
+    assert out == (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    run: web\n  name: web\n"
+        "spec:\n  containers:\n  - image: nginx\n    name: web\n    resources: {}\n"
+        "  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n")
+    deploy = c.kubectl("create deployment api --image=nginx:1.27 -n kube-system "
+                       "--dry-run=client -o yaml").stdout
+    assert "  namespace: kube-system\n" in deploy and "  strategy: {}\n" in deploy
+    assert "uid:" not in deploy and "creationTimestamp" not in deploy
+    assert c.kubectl("run web --image=nginx --dry-run=client").stdout == \
+        "pod/web created (dry run)\n"
+    assert c.kubectl("run web --image=nginx --dry-run=server").stdout == \
+        "pod/web created (server dry run)\n"
+    assert c.api.list("pods", "default") == []
+    assert c.kubectl("apply -f -", stdin=out).stdout == "pod/web created\n"  # round trip

@@ -16,6 +16,7 @@ import yaml
 from k8snb.api.errors import StatusError
 from k8snb.kubectl.cli import CommandError, Context
 from k8snb.kubectl.resources import targets
+from k8snb.util.jsoncopy import jcopy
 
 __all__ = ["apply", "create", "delete", "replace", "patch", "objects_from_files"]
 
@@ -128,7 +129,7 @@ def _dry(ctx: Context) -> str:
     if d not in ("none", "client", "server"):
         raise CommandError(f'Invalid dry-run value ({d}). Must be "none", "server", or '
                            '"client".')
-    return "" if d == "none" else f" ({d} dry run)"
+    return {"client": " (dry run)", "server": " (server dry run)"}.get(d, "")
 
 
 def apply(ctx: Context) -> None:
@@ -217,6 +218,14 @@ def create(ctx: Context) -> None:
 def _create_one(ctx: Context, obj: Obj, ns: str | None, source: str) -> None:
     dry = _dry(ctx)
     info = ctx.api.registry.for_kind(obj["apiVersion"], obj["kind"])
+    if ctx.args.str("dry-run") == "client":
+        # Nothing is sent: the object is printed as kubectl built or read it (the way to write
+        # a manifest: `kubectl run web --image=nginx --dry-run=client -o yaml > pod.yaml`).
+        created = jcopy(obj)
+        if ctx.args.str("namespace") and info.namespaced:
+            created.setdefault("metadata", {})["namespace"] = ctx.namespace
+        _print_created(ctx, info, created, dry)
+        return
     try:
         created = ctx.api.create(obj, ns, field_validation=_validation(ctx), dry_run=bool(dry))
     except StatusError as e:
@@ -228,6 +237,10 @@ def _create_one(ctx: Context, obj: Obj, ns: str | None, source: str) -> None:
         else:
             ctx.fail(e)
         return
+    _print_created(ctx, info, created, dry)
+
+
+def _print_created(ctx: Context, info: Any, created: Obj, dry: str) -> None:
     out = ctx.args.str("output")
     if out in ("yaml", "json"):
         from k8snb.kubectl import printers

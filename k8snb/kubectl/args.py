@@ -54,6 +54,7 @@ _FLAGS: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "validate": ((), True, False),
     "server-side": ((), False, False),
     "for": ((), True, False),
+    "types": ((), True, False),
     "timeout": ((), True, False),
     "type": ((), True, False),
     "patch": ((), True, False),

@@ -59,6 +59,7 @@ class Context:
 COMMANDS: dict[str, str] = {
     "get": "get:get",
     "describe": "get:describe",
+    "events": "events:events",
     "apply": "apply:apply",
     "create": "apply:create",
     "delete": "apply:delete",
@@ -148,6 +149,7 @@ Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
   logs            Print the logs for a container in a pod
   exec            Execute a command in a container
+  events          List events
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin

@@ -51,7 +51,7 @@ from k8snb.kubectl.printers import TabWriter, escape_terminal
 from k8snb.util.duration import age, format_rfc1123z, human_duration, parse_time
 from k8snb.util.gofmt import go_sprint
 
-__all__ = ["describe", "describe_events", "smart_label_for"]
+__all__ = ["describe", "describe_events", "event_interval", "event_time", "smart_label_for"]
 
 LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4 = range(5)
 MAX_ANNOTATION_LEN = 140
@@ -356,7 +356,22 @@ def _print_tolerations_multiline(w: PrefixWriter, title: str, tolerations: list 
         w.write(LEVEL_0, text + "\n")
 
 
-def _event_time(e: dict) -> float:
+def event_interval(e: dict, now: float) -> str:
+    """``getInterval`` (describe and ``kubectl events``): age of the first occurrence, or
+    ``5s (x3 over 2m)`` for a repeated event."""
+    first = age(e.get("eventTime"), now) if e.get("eventTime") else age(
+        e.get("firstTimestamp"), now)
+    series = e.get("series")
+    count = int(e.get("count") or 0)
+    if series is not None:
+        return f"{age(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
+    if count > 1:
+        return f"{age(e.get('lastTimestamp'), now)} (x{count} over {first})"
+    return first
+
+
+def event_time(e: dict) -> float:
+    """When an event last happened (``eventTime`` for a series, else ``lastTimestamp``)."""
     series = e.get("series")
     if series is not None:
         t = parse_time(series.get("lastObservedTime"))
@@ -375,20 +390,8 @@ def describe_events(events: Sequence[dict], w: PrefixWriter, now: float) -> None
     w.flush()
     w.write(LEVEL_0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(LEVEL_1, "----\t------\t----\t----\t-------\n")
-    for e in sorted(events, key=_event_time):
-        first = (
-            age(e.get("eventTime"), now)
-            if e.get("eventTime")
-            else age(e.get("firstTimestamp"), now)
-        )
-        series = e.get("series")
-        count = int(e.get("count") or 0)
-        if series is not None:
-            interval = f"{age(series.get('lastObservedTime'), now)} (x{series.get('count', 0)} over {first})"
-        elif count > 1:
-            interval = f"{age(e.get('lastTimestamp'), now)} (x{count} over {first})"
-        else:
-            interval = first
+    for e in sorted(events, key=event_time):
+        interval = event_interval(e, now)
         source = (e.get("source") or {}).get("component") or e.get("reportingController") or ""
         w.write(
             LEVEL_1,

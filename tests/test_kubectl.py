@@ -186,3 +186,15 @@ def test_client_dry_run_prints_the_manifest_kubectl_built_and_creates_nothing() 
         "pod/web created (server dry run)\n"
     assert c.api.list("pods", "default") == []
     assert c.kubectl("apply -f -", stdin=out).stdout == "pod/web created\n"  # round trip
+
+
+def test_top_api_versions_and_interactive_run_answer_as_on_a_kubeadm_cluster() -> None:
+    c = Cluster(workers=0, seed=0)
+    top = c.kubectl("top nodes")
+    assert top.returncode == 1 and top.stderr == "error: Metrics API not available\n"
+    versions = c.kubectl("api-versions").stdout.splitlines()
+    assert versions == sorted(versions) and {"v1", "apps/v1", "batch/v1"} <= set(versions)
+    interactive = c.kubectl("run tmp --image=busybox:1.36 --rm -it -- sh")
+    assert interactive.returncode == 1 and "kubectl exec POD -- COMMAND" in interactive.stderr
+    assert c.api.list("pods", "default") == []
+    assert "  events          List events" in c.kubectl("").stdout

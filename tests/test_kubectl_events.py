@@ -48,3 +48,4 @@ def test_repeated_events_show_their_count() -> None:
     backoff = [line for line in c.kubectl("events --types=Warning").stdout.splitlines()
                if "BackOff" in line]
     assert backoff and " (x" in backoff[0] and " over " in backoff[0]
+

@@ -55,6 +55,7 @@ _FLAGS: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "server-side": ((), False, False),
     "for": ((), True, False),
     "types": ((), True, False),
+    "rm": ((), False, False),
     "timeout": ((), True, False),
     "type": ((), True, False),
     "patch": ((), True, False),

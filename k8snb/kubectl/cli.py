@@ -78,6 +78,8 @@ COMMANDS: dict[str, str] = {
     "set": "rollout:set_",
     "rollout": "rollout:rollout",
     "api-resources": "misc:api_resources",
+    "api-versions": "misc:api_versions",
+    "top": "misc:top",
     "version": "misc:version",
     "cluster-info": "misc:cluster_info",
     "wait": "misc:wait",
@@ -133,16 +135,23 @@ _HELP = """kubectl controls the Kubernetes cluster manager.
 Basic Commands (Beginner):
   create          Create a resource from a file or from stdin
   run             Run a particular image on the cluster
+  set             Set specific features on objects
 
 Basic Commands (Intermediate):
   get             Display one or many resources
   delete          Delete resources by file names, stdin, resources and names, or by resources
 and label selector
 
+Deploy Commands:
+  rollout         Manage the rollout of a resource
+  scale           Set a new size for a deployment, replica set, or replication controller
+
 Cluster Management Commands:
   cluster-info    Display cluster information
+  top             Display resource (CPU/memory) usage
   cordon          Mark node as unschedulable
   uncordon        Mark node as schedulable
+  drain           Drain node in preparation for maintenance
   taint           Update the taints on one or more nodes
 
 Troubleshooting and Debugging Commands:
@@ -163,6 +172,7 @@ Settings Commands:
 
 Other Commands:
   api-resources   Print the supported API resources on the server
+  api-versions    Print the supported API versions on the server, in the form of "group/version"
   version         Print the client and server version information
 
 Usage:

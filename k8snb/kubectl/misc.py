@@ -30,6 +30,18 @@ def api_resources(ctx: Context) -> None:
                                rows))
 
 
+def api_versions(ctx: Context) -> None:
+    """``kubectl api-versions``: every group/version the API server serves, sorted."""
+    for gv in sorted({r.api_version for r in ctx.api.registry.resources}):
+        ctx.print(gv)
+
+
+def top(ctx: Context) -> None:
+    """``kubectl top``: kubeadm does not install metrics-server, so there is no Metrics API
+    to ask (``metrics.k8s.io``), and kubectl says so."""
+    ctx.error("error: Metrics API not available")
+
+
 def version(ctx: Context) -> None:
     from k8snb.cluster import KUBERNETES_VERSION
 

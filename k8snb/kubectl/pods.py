@@ -20,6 +20,11 @@ def run(ctx: Context) -> None:
     image = a.str("image")
     if not image:
         raise CommandError("--image is required")
+    if a.bool("stdin") or a.bool("tty") or a.bool("rm"):
+        raise CommandError(
+            "an interactive pod (-i, -t, --rm) needs a terminal attached to it, which a "
+            "notebook cell does not have: run the pod, then `kubectl exec POD -- COMMAND` "
+            "(or `kubectl logs POD` for what it printed)")
     restart = a.str("restart") or "Always"
     if restart not in ("Always", "OnFailure", "Never"):
         raise CommandError(f"invalid restart policy: {restart}")

@@ -115,7 +115,7 @@ def _ns_for(ctx: Context, obj: Obj) -> str | None:
             f"the namespace from the provided object \"{meta_ns}\" does not match the "
             f"namespace \"{explicit}\". You must pass '--namespace={meta_ns}' to perform this "
             "operation.")
-    return meta_ns or explicit or "default"
+    return meta_ns or ctx.namespace
 
 
 def _validation(ctx: Context) -> str | None:

@@ -39,7 +39,13 @@ class Context:
 
     @property
     def namespace(self) -> str:
-        return self.args.str("namespace") or "default"
+        """``-n``, else the current kubeconfig context's namespace, else "default"."""
+        explicit = self.args.str("namespace")
+        if explicit:
+            return explicit
+        from k8snb.kubectl.config import kubeconfig_of
+
+        return kubeconfig_of(self.cluster).namespace
 
     def print(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -79,6 +85,7 @@ COMMANDS: dict[str, str] = {
     "rollout": "rollout:rollout",
     "api-resources": "misc:api_resources",
     "api-versions": "misc:api_versions",
+    "config": "config:config",
     "top": "misc:top",
     "version": "misc:version",
     "cluster-info": "misc:cluster_info",
@@ -173,6 +180,7 @@ Settings Commands:
 Other Commands:
   api-resources   Print the supported API resources on the server
   api-versions    Print the supported API versions on the server, in the form of "group/version"
+  config          Modify kubeconfig files
   version         Print the client and server version information
 
 Usage:

@@ -198,3 +198,13 @@ def test_top_api_versions_and_interactive_run_answer_as_on_a_kubeadm_cluster() -
     assert interactive.returncode == 1 and "kubectl exec POD -- COMMAND" in interactive.stderr
     assert c.api.list("pods", "default") == []
     assert "  events          List events" in c.kubectl("").stdout
+
+
+def test_create_answers_unknown_and_not_yet_simulated_subcommands_differently() -> None:
+    c = Cluster(workers=0, seed=0)
+    r = c.kubectl("create statefulset x")
+    assert r.returncode == 1 and r.stderr == (
+        "Error: must specify one of -f and -k\n\nerror: unknown command \"statefulset x\"\n"
+        "See 'kubectl create -h' for help and examples\n")
+    r = c.kubectl("create configmap cfg --from-literal=a=b")
+    assert r.returncode == 1 and "not available in the simulated cluster yet" in r.stderr

@@ -188,6 +188,13 @@ def apply(ctx: Context) -> None:
                           f"{e.message}")
 
 
+#: kubectl create's other subcommands (kubectl 1.35), not generated here yet
+_UPSTREAM_CREATE = frozenset({
+    "clusterrole", "clusterrolebinding", "configmap", "cm", "ingress", "ing",
+    "poddisruptionbudget", "pdb", "priorityclass", "pc", "quota", "resourcequota", "role",
+    "rolebinding", "secret", "service", "svc", "serviceaccount", "sa", "token"})
+
+
 def create(ctx: Context) -> None:
     words = ctx.args.positional
     if words and words[0] in ("namespace", "ns"):
@@ -201,9 +208,13 @@ def create(ctx: Context) -> None:
 
         create_workload(ctx)
         return
-    if words:
-        raise CommandError(f'unknown subcommand "{words[0]}" for "kubectl create" in the '
-                           "simulated cluster")
+    if words and words[0] in _UPSTREAM_CREATE:
+        raise CommandError(f'"kubectl create {words[0]}" is not available in the simulated '
+                           "cluster yet: write the object as YAML and use kubectl apply -f")
+    if words:  # not a kubectl create subcommand at all: kubectl's own answer
+        ctx.err.write("Error: must specify one of -f and -k\n\n")
+        raise CommandError(f'unknown command "{" ".join(words)}"\n'
+                           "See 'kubectl create -h' for help and examples")
     for source, obj in objects_from_files(ctx):
         if obj is None:
             continue

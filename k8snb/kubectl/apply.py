@@ -190,9 +190,9 @@ def apply(ctx: Context) -> None:
 
 #: kubectl create's other subcommands (kubectl 1.35), not generated here yet
 _UPSTREAM_CREATE = frozenset({
-    "clusterrole", "clusterrolebinding", "configmap", "cm", "ingress", "ing",
-    "poddisruptionbudget", "pdb", "priorityclass", "pc", "quota", "resourcequota", "role",
-    "rolebinding", "secret", "service", "svc", "serviceaccount", "sa", "token"})
+    "clusterrole", "clusterrolebinding", "ingress", "ing", "poddisruptionbudget", "pdb",
+    "priorityclass", "pc", "quota", "resourcequota", "role", "rolebinding", "service", "svc",
+    "token"})
 
 
 def create(ctx: Context) -> None:
@@ -207,6 +207,15 @@ def create(ctx: Context) -> None:
         from k8snb.kubectl.create_workloads import create_workload
 
         create_workload(ctx)
+        return
+    if words and words[0] in ("configmap", "cm", "secret", "serviceaccount", "sa"):
+        from k8snb.kubectl import create_config
+
+        fn = {"configmap": create_config.create_configmap, "cm": create_config.create_configmap,
+              "secret": create_config.create_secret,
+              "serviceaccount": create_config.create_serviceaccount,
+              "sa": create_config.create_serviceaccount}[words[0]]
+        fn(ctx, words[1:])
         return
     if words and words[0] in _UPSTREAM_CREATE:
         raise CommandError(f'"kubectl create {words[0]}" is not available in the simulated '
@@ -258,6 +267,9 @@ def _print_created(ctx: Context, info: Any, created: Obj, dry: str) -> None:
 
         ctx.out.write(printers.to_yaml(created) if out == "yaml"
                       else printers.to_json(created))
+        return
+    if out == "name":
+        ctx.print(f"{info.type_name}/{created['metadata']['name']}")
         return
     ctx.print(f"{info.type_name}/{created['metadata']['name']} created{dry}")
 

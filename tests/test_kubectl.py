@@ -206,5 +206,5 @@ def test_create_answers_unknown_and_not_yet_simulated_subcommands_differently() 
     assert r.returncode == 1 and r.stderr == (
         "Error: must specify one of -f and -k\n\nerror: unknown command \"statefulset x\"\n"
         "See 'kubectl create -h' for help and examples\n")
-    r = c.kubectl("create configmap cfg --from-literal=a=b")
+    r = c.kubectl("create priorityclass high")
     assert r.returncode == 1 and "not available in the simulated cluster yet" in r.stderr

@@ -195,3 +195,24 @@ def test_recorder_table_shows_every_event_uncut(cluster: Cluster) -> None:
     text = repr(table)
     assert text == rec.chart()
     assert all(len(line) < 140 for line in text.splitlines())
+
+
+def test_rollout_history_frame_ends_at_the_final_sizes_when_events_were_combined() -> None:
+    c = Cluster(seed=0)
+    c.kubectl("create deployment big --image=nginx:1.27 --replicas=10")
+    c.settle()
+    c.kubectl("set image deploy/big nginx=nginx:1.28")
+    c.settle()
+    c.kubectl("set image deploy/big nginx=nginx:1.26")
+    c.settle()
+    frame = rollout_history_frame(c, "big")
+    combined = frame[frame["message"].str.startswith("(combined from similar events): ")]
+    scaling = combined[combined["reason"] == "ScalingReplicaSet"]
+    assert len(scaling) == 1 and "(×" in scaling.iloc[0]["message"]
+    assert set(combined["reason"]) <= {"ScalingReplicaSet", "SuccessfulCreate",
+                                       "SuccessfulDelete"}
+    last = frame.iloc[-1]
+    sizes = {rs["metadata"]["name"]: rs["spec"]["replicas"]
+             for rs in c.api.list("replicasets", "default")}
+    for column in frame.columns[6:]:
+        assert last[column] == sizes[column.split(" ")[0]], column

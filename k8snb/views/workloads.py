@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from k8snb.api.errors import StatusError
+from k8snb.api.events import COMBINED_PREFIX
 from k8snb.api.tables import table
 from k8snb.clock import parse_time
 from k8snb.views._dot import GRAPH_ATTRS, esc, legend_dot, node_ready, pod_word, quote, shorten
@@ -529,8 +530,9 @@ def _events(cluster: Cluster, obj: Obj) -> list[Obj]:
 
 
 def _scaled(message: str) -> tuple[str, int] | None:
-    """``Scaled up replica set web-1 from 0 to 3`` -> ("web-1", 3)."""
-    words = message.split()
+    """``Scaled up replica set web-1 from 0 to 3`` -> ("web-1", 3); also the latest message
+    of a combined event (``(combined from similar events): Scaled ...``)."""
+    words = message.removeprefix(COMBINED_PREFIX).split()
     if len(words) >= 9 and words[0] == "Scaled" and words[2:4] == ["replica", "set"]:
         try:
             return words[4], int(words[-1])
@@ -554,6 +556,12 @@ def rollout_history_frame(cluster: Cluster, deployment: str,
     creates and deletes pods), ``object``, ``reason``, ``message`` (the Event's own words), then
     one column per ReplicaSet (``rev 2 web-7f9bc87455``) with its desired size after the step.
     An Event that repeated (same message) is one row at its last time, with ``(×N)``.
+
+    Events are lossy, as on a real cluster: from the tenth similar message in ten minutes
+    client-go combines the rest into one event (``(combined from similar events): ...``) that
+    keeps only the latest message, so a long rollout's last steps collapse into one row; the
+    frame then ends with a row read from the ReplicaSets themselves.
+    :class:`RolloutRecorder`, which snapshots the cluster, sees every step.
     """
     dep = cluster.api.get("deployments", deployment, namespace)
     rss = _deployment_replicasets(cluster, dep)
@@ -587,6 +595,14 @@ def rollout_history_frame(cluster: Cluster, deployment: str,
     for rs in sorted(rss, key=_revision):  # a ReplicaSet no event mentions yet
         if rs["metadata"]["name"] not in names:
             names.append(rs["metadata"]["name"])
+    actual = {rs["metadata"]["name"]: int(rs["spec"].get("replicas", 0)) for rs in rss}
+    if rows and any(sizes.get(n, 0) != actual.get(n, 0) for n in names):
+        # steps the Events no longer hold (combined): end with the ReplicaSets as they are
+        t = cluster.clock.now
+        rows.append({"time": _hms(t), "+s": int(t - (first or t)), "controller": "",
+                     "object": f"deployment/{deployment}", "reason": "",
+                     "message": "now, read from the ReplicaSets (the Events above lost steps)",
+                     **{n: actual.get(n, 0) for n in names}})
 
     def column(n: str) -> str:
         revs = revisions.get(n)

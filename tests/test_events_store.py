@@ -141,3 +141,20 @@ def test_an_event_created_through_the_api_lives_an_hour_too() -> None:
     assert c.api.get("events", "hello")["message"] == "made by hand"
     c.advance(1)
     assert "NotFound" in c.kubectl("get event hello").stderr
+
+
+def test_an_event_written_through_the_api_shows_in_describe_of_its_object() -> None:
+    c = Cluster(workers=1, seed=0)
+    c.kubectl("run web --image=nginx")
+    c.settle()
+    manual = ("apiVersion: v1\nkind: Event\nmetadata: {name: web.note}\n"
+              "involvedObject: {kind: Pod, name: web, namespace: default}\n"
+              "reason: Noted\nmessage: checked by hand\ntype: Normal\n")
+    assert c.kubectl("apply -f -", stdin=manual).stdout == "event/web.note created\n"
+    assert "checked by hand" in c.kubectl("describe pod web").stdout
+    moved = manual.replace("name: web,", "name: other,")
+    c.kubectl("apply -f -", stdin=moved)
+    assert "checked by hand" not in c.kubectl("describe pod web").stdout
+    c.kubectl("run other --image=nginx")
+    c.settle()
+    assert "checked by hand" in c.kubectl("describe pod other").stdout

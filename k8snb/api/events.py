@@ -34,9 +34,9 @@ from k8snb.clock import parse_time
 
 __all__ = [
     "AGGREGATE_INTERVAL_SECONDS",
-    "EVENT_TTL_SECONDS",
     "AGGREGATE_MAX_EVENTS",
     "COMBINED_PREFIX",
+    "EVENT_TTL_SECONDS",
     "LRU_ENTRIES",
     "SPAM_BURST",
     "SPAM_QPS",

@@ -106,7 +106,8 @@ class APIServer:
         self.correlator = EventCorrelator()
         self.event_ttl = EventTTL(clock, lambda key: self.store.get("events", key),
                                   self._expire_event)
-        self._events_by_uid: dict[str, list[str]] = {}  # involved uid -> event names
+        # (event namespace, involved kind, involved name) -> event names, for events_for
+        self._events_by_object: dict[tuple[str, str, str], list[str]] = {}
         self.shared = SharedParts()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -243,6 +244,7 @@ class APIServer:
         self.store.put(info.plural, key, obj)
         if info.plural == "events":
             self.event_ttl.written(key, generic=True)
+            self._index_event(key, obj)
         return obj if owned else jcopy(obj)
 
     def _share_pod(self, obj: Obj) -> None:
@@ -326,6 +328,7 @@ class APIServer:
         self.store.put(info.plural, key, obj)
         if info.plural == "events":
             self.event_ttl.written(key, generic=True)
+            self._index_event(key, obj)  # its involvedObject may have changed
         return obj if owned else jcopy(obj)
 
     def _update_status(self, obj: Obj, info: ResourceInfo, owned: bool) -> Obj:
@@ -530,30 +533,36 @@ class APIServer:
         key = (ns, seen.name)
         self.store.put("events", key, ev)
         self.event_ttl.written(key)
-        self._events_by_uid.setdefault(meta.get("uid", ""), []).append(seen.name)
+        self._index_event(key, ev)
+
+    def _event_object(self, key: tuple[str, str], ev: Obj) -> tuple[str, str, str]:
+        involved = ev.get("involvedObject") or {}
+        return key[0], involved.get("kind", ""), involved.get("name", "")
+
+    def _index_event(self, key: tuple[str, str], ev: Obj) -> None:
+        self._events_by_object.setdefault(self._event_object(key, ev), []).append(key[1])
 
     def _expire_event(self, key: tuple[str, str], ev: Obj) -> None:
         """The event's lease ran out (``--event-ttl``): gone from the store and the index."""
         self.store.remove("events", key)
-        names = self._events_by_uid.get(ev["involvedObject"].get("uid", ""))
+        obj_key = self._event_object(key, ev)
+        names = self._events_by_object.get(obj_key)
         if names is not None and key[1] in names:
             names.remove(key[1])
             if not names:
-                del self._events_by_uid[ev["involvedObject"].get("uid", "")]
+                del self._events_by_object[obj_key]
 
     def events_for(self, obj: Obj) -> list[Obj]:
         """Events about ``obj``, oldest first."""
         meta = obj["metadata"]
         ns = meta.get("namespace") or "default"
         uid = meta.get("uid", "")
-        evs = [e for n in self._events_by_uid.get(uid, ())
-               if (e := self.store.get("events", (ns, n))) is not None]
-        seen = set(self._events_by_uid.get(uid, ()))
-        evs += [e for e in self.store.items("events", ns)
-                if e["metadata"]["name"] not in seen
-                and e["involvedObject"].get("name") == meta["name"]
-                and e["involvedObject"].get("kind") == obj.get("kind")
-                and e["involvedObject"].get("uid") in (None, "", uid)]
+        names = self._events_by_object.get((ns, obj.get("kind", ""), meta["name"]), ())
+        evs = [e for n in dict.fromkeys(names)
+               if (e := self.store.get("events", (ns, n))) is not None
+               and e["involvedObject"].get("name") == meta["name"]
+               and e["involvedObject"].get("kind") == obj.get("kind")
+               and e["involvedObject"].get("uid") in (None, "", uid)]
         evs.sort(key=lambda e: (e.get("firstTimestamp") or "", int(e["metadata"]
                                                                    ["resourceVersion"])))
         return [jcopy(e) for e in evs]

@@ -208,3 +208,11 @@ def test_create_answers_unknown_and_not_yet_simulated_subcommands_differently() 
         "See 'kubectl create -h' for help and examples\n")
     r = c.kubectl("create priorityclass high")
     assert r.returncode == 1 and "not available in the simulated cluster yet" in r.stderr
+
+
+def test_create_namespace_takes_exactly_one_name() -> None:
+    c = Cluster(workers=0, seed=0)
+    assert c.kubectl("create namespace a b").stderr == \
+        "error: exactly one NAME is required, got 2\n"
+    assert c.kubectl("create ns").stderr == "error: exactly one NAME is required, got 0\n"
+    assert c.kubectl("create ns team").stdout == "namespace/team created\n"

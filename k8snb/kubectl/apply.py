@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from k8snb.api.errors import StatusError
-from k8snb.kubectl.cli import CommandError, Context
+from k8snb.kubectl.cli import CommandError, Context, command_at
 from k8snb.kubectl.resources import targets
 from k8snb.util.jsoncopy import jcopy
 
@@ -188,6 +188,19 @@ def apply(ctx: Context) -> None:
                           f"{e.message}")
 
 
+#: ``kubectl create <word>`` -> the ``"module:function"`` of ``k8snb.kubectl`` that builds it
+CREATE_SUBCOMMANDS: dict[str, str] = {
+    "namespace": "apply:create_namespace", "ns": "apply:create_namespace",
+    "deployment": "create_workloads:create_deployment",
+    "deploy": "create_workloads:create_deployment",
+    "job": "create_workloads:create_job",
+    "cronjob": "create_workloads:create_cronjob", "cj": "create_workloads:create_cronjob",
+    "configmap": "create_config:create_configmap", "cm": "create_config:create_configmap",
+    "secret": "create_config:create_secret",
+    "serviceaccount": "create_config:create_serviceaccount",
+    "sa": "create_config:create_serviceaccount",
+}
+
 #: kubectl create's other subcommands (kubectl 1.35), not generated here yet
 _UPSTREAM_CREATE = frozenset({
     "clusterrole", "clusterrolebinding", "ingress", "ing", "poddisruptionbudget", "pdb",
@@ -195,27 +208,21 @@ _UPSTREAM_CREATE = frozenset({
     "token"})
 
 
+def create_namespace(ctx: Context) -> None:
+    """``kubectl create namespace NAME``."""
+    from k8snb.kubectl.create_workloads import one_name
+
+    name = one_name(ctx.args.positional[1:])
+    _create_one(ctx, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
+                None, "")
+
+
 def create(ctx: Context) -> None:
     words = ctx.args.positional
-    if words and words[0] in ("namespace", "ns"):
-        if len(words) < 2:
-            raise CommandError("exactly one NAME is required, got 0")
-        obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": words[1]}}
-        _create_one(ctx, obj, None, "")
-        return
-    if words and words[0] in ("deployment", "deploy", "job", "cronjob", "cj"):
-        from k8snb.kubectl.create_workloads import create_workload
-
-        create_workload(ctx)
-        return
-    if words and words[0] in ("configmap", "cm", "secret", "serviceaccount", "sa"):
-        from k8snb.kubectl import create_config
-
-        fn = {"configmap": create_config.create_configmap, "cm": create_config.create_configmap,
-              "secret": create_config.create_secret,
-              "serviceaccount": create_config.create_serviceaccount,
-              "sa": create_config.create_serviceaccount}[words[0]]
-        fn(ctx, words[1:])
+    generator = command_at(CREATE_SUBCOMMANDS[words[0]]) \
+        if words and words[0] in CREATE_SUBCOMMANDS else None
+    if generator is not None:
+        generator(ctx)
         return
     if words and words[0] in _UPSTREAM_CREATE:
         raise CommandError(f'"kubectl create {words[0]}" is not available in the simulated '

@@ -18,7 +18,7 @@ from k8snb.kubectl.result import KubectlResult
 if TYPE_CHECKING:
     from k8snb.cluster import Cluster
 
-__all__ = ["run", "Context", "CommandError"]
+__all__ = ["run", "Context", "CommandError", "command_at"]
 
 
 class CommandError(Exception):
@@ -95,8 +95,12 @@ COMMANDS: dict[str, str] = {
 
 def _command(verb: str) -> Callable[[Context], None] | None:
     spec = COMMANDS.get(verb)
-    if spec is None:
-        return None
+    return None if spec is None else command_at(spec)
+
+
+def command_at(spec: str) -> Callable[[Context], None] | None:
+    """The function a ``"module:function"`` spec of ``k8snb.kubectl`` names (None when the
+    module is not there)."""
     module, func = spec.split(":")
     try:
         mod = importlib.import_module(f"k8snb.kubectl.{module}")

@@ -24,7 +24,6 @@ __all__ = ["KubeConfig", "config", "kubeconfig_of"]
 CLUSTER = "kubernetes"
 USER = "kubernetes-admin"
 CONTEXT = f"{USER}@{CLUSTER}"
-SERVER = "https://172.18.0.2:6443"
 
 
 @dataclass
@@ -40,7 +39,7 @@ class KubeConfig:
         """The current context's namespace ("default" when it names none)."""
         return self.contexts.get(self.current, {}).get("namespace") or "default"
 
-    def document(self, minify: bool = False) -> dict:
+    def document(self, server: str, minify: bool = False) -> dict:
         """The kubeconfig file as ``kubectl config view`` prints it."""
         names = [self.current] if minify else sorted(self.contexts)
         contexts = [{"context": dict(self.contexts[n]), "name": n} for n in names]
@@ -49,7 +48,7 @@ class KubeConfig:
         return {
             "apiVersion": "v1",
             "clusters": [{"cluster": {"certificate-authority-data": "DATA+OMITTED",
-                                      "server": SERVER}, "name": n} for n in clusters],
+                                      "server": server}, "name": n} for n in clusters],
             "contexts": contexts,
             "current-context": self.current,
             "kind": "Config",
@@ -114,7 +113,9 @@ def config(ctx: Context) -> None:
                     entry.pop(key, None)
         ctx.print(f'Context "{name}" {"created" if created else "modified"}.')
     elif sub == "view":
-        doc = kc.document(minify=a.bool("minify"))
+        from k8snb.kubectl.misc import api_server_url
+
+        doc = kc.document(api_server_url(ctx.cluster), minify=a.bool("minify"))
         ctx.out.write(to_json(doc) if a.str("output") == "json" else to_yaml(doc))
     else:
         raise CommandError(f'unknown command "{sub}" for "kubectl config"')

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from k8snb.kubectl.cli import CommandError, Context
+from k8snb.kubectl.create_workloads import one_name
 
 __all__ = ["create_configmap", "create_secret", "create_serviceaccount"]
 
@@ -23,12 +24,6 @@ _CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 _KEY_ERROR = ("a valid config key must consist of alphanumeric characters, '-', '_' or '.' "
               "(e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "
               "'[-._a-zA-Z0-9]+')")
-
-
-def _name(ctx: Context, words: list[str]) -> str:
-    if len(words) != 1:
-        raise CommandError(f"exactly one NAME is required, got {len(words)}")
-    return words[0]
 
 
 def _sources(ctx: Context, kind: str, name: str) -> dict[str, str]:
@@ -86,9 +81,9 @@ def _create(ctx: Context, obj: Obj) -> None:
     _create_one(ctx, obj, ctx.namespace, "")
 
 
-def create_configmap(ctx: Context, words: list[str]) -> None:
+def create_configmap(ctx: Context) -> None:
     """``kubectl create configmap NAME [--from-literal=k=v] [--from-file=...]``."""
-    name = _name(ctx, words)
+    name = one_name(ctx.args.positional[1:])
     data = _sources(ctx, "ConfigMap", name)
     obj: Obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
     if data:
@@ -96,14 +91,15 @@ def create_configmap(ctx: Context, words: list[str]) -> None:
     _create(ctx, obj)
 
 
-def create_secret(ctx: Context, words: list[str]) -> None:
+def create_secret(ctx: Context) -> None:
     """``kubectl create secret generic NAME [--from-literal=k=v] [--type=...]``."""
+    words = ctx.args.positional[1:]
     if not words:
         raise CommandError("create secret requires a type: generic, docker-registry or tls")
     if words[0] != "generic":
         raise CommandError(f'"kubectl create secret {words[0]}" is not available in the '
                            "simulated cluster yet: use kubectl create secret generic")
-    name = _name(ctx, words[1:])
+    name = one_name(words[1:])
     data = _sources(ctx, "Secret", name)
     obj: Obj = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}}
     if data:
@@ -112,7 +108,7 @@ def create_secret(ctx: Context, words: list[str]) -> None:
     _create(ctx, obj)
 
 
-def create_serviceaccount(ctx: Context, words: list[str]) -> None:
+def create_serviceaccount(ctx: Context) -> None:
     """``kubectl create serviceaccount NAME``."""
-    name = _name(ctx, words)
+    name = one_name(ctx.args.positional[1:])
     _create(ctx, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}})

@@ -1,9 +1,7 @@
 """``kubectl create deployment|job|cronjob``: workloads from a few flags, no manifest.
 
-``kubectl create`` (:func:`k8snb.kubectl.apply.create`) hands these subcommands to
-:func:`create_workload`, which calls ``create_<kind>(ctx)`` from this module; a workload that
-has no function here yet reports that the simulated cluster does not know the subcommand.
-Ports of kubectl ``pkg/cmd/create/create_deployment.go`` (and, for the other kinds, their
+``kubectl create`` (:func:`k8snb.kubectl.apply.create`) calls these through its
+``CREATE_SUBCOMMANDS`` table. Ports of kubectl ``pkg/cmd/create/create_deployment.go`` (and, for the other kinds, their
 ``create_*.go`` siblings).
 """
 
@@ -14,38 +12,19 @@ from typing import Any
 from k8snb.api.names import random_string
 from k8snb.kubectl.cli import CommandError, Context
 
-__all__ = ["create_workload", "create_deployment", "create_job", "create_cronjob",
-           "SUBCOMMANDS"]
+__all__ = ["create_deployment", "create_job", "create_cronjob", "one_name"]
 
 Obj = dict[str, Any]
 
-#: ``kubectl create <word>`` -> the function of this module that handles it.
-SUBCOMMANDS: dict[str, str] = {
-    "deployment": "create_deployment",
-    "deploy": "create_deployment",
-    "job": "create_job",
-    "cronjob": "create_cronjob",
-    "cj": "create_cronjob",
-}
-
-
-def create_workload(ctx: Context) -> None:
-    """Dispatch ``kubectl create <workload> NAME ...`` to ``create_<workload>(ctx)``."""
-    word = ctx.args.positional[0]
-    fn = globals().get(SUBCOMMANDS.get(word, ""))
-    if fn is None:
-        raise CommandError(f'unknown subcommand "{word}" for "kubectl create" in the '
-                           "simulated cluster")
-    fn(ctx)
+def one_name(words: list[str]) -> str:
+    """The one NAME after ``kubectl create <word>``, or kubectl's error."""
+    if len(words) != 1:
+        raise CommandError(f"exactly one NAME is required, got {len(words)}")
+    return words[0]
 
 
 def _name(ctx: Context) -> str:
-    words = ctx.args.positional
-    if len(words) < 2:
-        raise CommandError(f"exactly one NAME is required, got {len(words) - 1}")
-    if len(words) > 2:
-        raise CommandError(f"exactly one NAME is required, got {len(words) - 1}")
-    return words[1]
+    return one_name(ctx.args.positional[1:])
 
 
 def container_name(image: str, ctx: Context) -> str:

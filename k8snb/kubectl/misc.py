@@ -1,12 +1,19 @@
-"""``kubectl api-resources``, ``version``, ``cluster-info`` and ``wait``."""
+"""``kubectl api-resources``, ``api-versions``, ``top``, ``version``, ``cluster-info`` and
+``wait``."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from k8snb.kubectl.cli import CommandError, Context
 from k8snb.kubectl.get import fetch
 from k8snb.kubectl.resources import targets
 
-__all__ = ["api_resources", "version", "cluster_info", "wait"]
+if TYPE_CHECKING:
+    from k8snb.cluster import Cluster
+
+__all__ = ["api_resources", "api_server_url", "api_versions", "cluster_info", "top", "version",
+           "wait"]
 
 
 def api_resources(ctx: Context) -> None:
@@ -52,15 +59,21 @@ def version(ctx: Context) -> None:
               f"Server Version: {KUBERNETES_VERSION}")
 
 
-def cluster_info(ctx: Context) -> None:
-    node = ctx.cluster.store.get("nodes", ("", "control-plane"))
+def api_server_url(cluster: Cluster) -> str:
+    """``https://<control plane's InternalIP>:6443``, where kubeadm's API server listens."""
+    node = cluster.store.get("nodes", ("", "control-plane"))
     ip = "172.18.0.2"
     if node:
         ip = next((a["address"] for a in node["status"].get("addresses", [])
                    if a["type"] == "InternalIP"), ip)
-    ctx.print(f"Kubernetes control plane is running at https://{ip}:6443")
+    return f"https://{ip}:6443"
+
+
+def cluster_info(ctx: Context) -> None:
+    url = api_server_url(ctx.cluster)
+    ctx.print(f"Kubernetes control plane is running at {url}")
     if ctx.cluster.store.get("services", ("kube-system", "kube-dns")):
-        ctx.print(f"CoreDNS is running at https://{ip}:6443/api/v1/namespaces/kube-system/"
+        ctx.print(f"CoreDNS is running at {url}/api/v1/namespaces/kube-system/"
                   "services/kube-dns:dns/proxy")
     ctx.print("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info "
               "dump'.")

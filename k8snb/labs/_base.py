@@ -22,7 +22,7 @@ from k8snb.views.diagram import Diagram
 if TYPE_CHECKING:
     from k8snb.cluster import Cluster
 
-__all__ = ["Lab", "terminal", "command_block", "diagram_html", "error_text", "guarded",
+__all__ = ["Lab", "LoggedLab", "terminal", "command_block", "diagram_html", "error_text", "guarded",
            "kubectl_line", "button", "note"]
 
 TERMINAL_STYLE = ("background:#1e1e1e;color:#e6e6e6;padding:6px 8px;margin:2px 0;"
@@ -117,3 +117,22 @@ class Lab(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class LoggedLab(Lab):
+    """A lab whose ``output`` terminal keeps its last ``log_entries`` blocks (each click's
+    command and output, notes, errors) in ``entries``."""
+
+    log_entries = 6
+
+    def __init__(self, cluster: Cluster, **kwargs: Any) -> None:
+        super().__init__(cluster, **kwargs)
+        self.entries: list[str] = []
+
+    def _append(self, block: str) -> None:
+        self.entries.append(block)
+        del self.entries[:-self.log_entries]
+        self.output.value = terminal("".join(self.entries))
+
+    def report(self, text: str) -> None:
+        self._append(f'<span style="color:#ff6b6b">{html.escape(text)}</span>\n')

@@ -8,14 +8,13 @@ machine changes nothing at once: advance the clock and watch the node controller
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from k8snb.labs._base import (
-    Lab,
+    LoggedLab,
     button,
     command_block,
     diagram_html,
@@ -34,19 +33,19 @@ if TYPE_CHECKING:
 
 __all__ = ["NodesLab", "nodes_lab"]
 
-LOG_LINES = 8
 _JOIN = ("kubeadm join {ip}:6443 --token abcdef.0123456789abcdef "
          "--discovery-token-ca-cert-hash sha256:<hash>")
 
 
-class NodesLab(Lab):
+class NodesLab(LoggedLab):
     """Parts: ``.add_worker``, ``.node`` (Dropdown), ``.stop``, ``.start``, ``.cordon``,
     ``.uncordon``, ``.taint`` (Text ``key=value:Effect``), ``.add_taint``, ``.remove_taint``,
     ``.output`` (HTML terminal: the log of commands), ``.clock``, ``.diagram`` (HTML)."""
 
+    log_entries = 8
+
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
-        self.entries: list[str] = []
         self.add_worker = button("add a worker", "a new machine joins the cluster", "success")
         self.node = widgets.Dropdown(description="node", layout=widgets.Layout(width="16em"))
         self.stop = button("stop", "power the machine off (its kubelet stops)", "danger")
@@ -79,14 +78,6 @@ class NodesLab(Lab):
         self.refresh()
 
     # -- actions -------------------------------------------------------------------------------
-    def _append(self, block: str) -> None:
-        self.entries.append(block)
-        del self.entries[:-LOG_LINES]
-        self.output.value = terminal("".join(self.entries))
-
-    def report(self, text: str) -> None:
-        self._append(f'<span style="color:#ff6b6b">{html.escape(text)}</span>\n')
-
     def _comment(self, text: str) -> None:
         self._append(note(text))
 

@@ -12,7 +12,6 @@ the lab's step buttons, so you can watch each controller close the gap one step 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ import ipywidgets as widgets
 import yaml
 
 from k8snb.labs._base import (
-    Lab,
+    LoggedLab,
     button,
     command_block,
     diagram_html,
@@ -36,10 +35,9 @@ from k8snb.views.workloads import RolloutRecorder, cronjob_timeline, ownership_d
 if TYPE_CHECKING:
     from k8snb.cluster import Cluster
 
-__all__ = ["CronJobLab", "DaemonSetLab", "DeploymentLab", "JobLab", "cronjob_lab",
-           "daemonset_lab", "deployment_lab", "job_lab"]
+__all__ = ["CronJobLab", "DaemonSetLab", "DeploymentLab", "JobLab", "ReplicaSetLab",
+           "cronjob_lab", "daemonset_lab", "deployment_lab", "job_lab", "replicaset_lab"]
 
-LOG_ENTRIES = 6
 IMAGES = ("nginx:1.26", "nginx:1.27", "nginx:1.28", "ngnix:1.27")
 ROW = {"align_items": "center", "flex_flow": "row wrap"}
 
@@ -62,7 +60,7 @@ def _seconds(s: float) -> str:
     return f"{m} min {s} s" if s else f"{m} min"
 
 
-class _WorkloadLab(Lab):
+class _WorkloadLab(LoggedLab):
     """Shared parts: ``.output`` (log of commands), ``.time`` (HTML), ``.diagram`` (HTML)."""
 
     workload = ""
@@ -70,7 +68,6 @@ class _WorkloadLab(Lab):
 
     def __init__(self, cluster: Cluster) -> None:
         super().__init__(cluster)
-        self.entries: list[str] = []
         self.output = widgets.HTML(terminal(note("each click, as you would type it")))
         self.time = widgets.HTML()
         self.diagram = widgets.HTML()
@@ -81,14 +78,6 @@ class _WorkloadLab(Lab):
             return self.cluster.api.get(resource, self.name, self.namespace)
         except Exception:
             return None
-
-    def _append(self, block: str) -> None:
-        self.entries.append(block)
-        del self.entries[:-LOG_ENTRIES]
-        self.output.value = terminal("".join(self.entries))
-
-    def report(self, text: str) -> None:
-        self._append(f'<span style="color:#ff6b6b">{html.escape(text)}</span>\n')
 
     def kubectl(self, args: list[str], stdin: str | None = None, *, shown: str = "") -> Any:
         """Run ``kubectl <args>``, log the command with its output; returns the result."""

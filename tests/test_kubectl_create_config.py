@@ -49,3 +49,17 @@ def test_secret_generic_is_base64_and_opaque_and_serviceaccounts_are_made() -> N
     assert c.kubectl("create serviceaccount robot -n kube-system").stdout == \
         "serviceaccount/robot created\n"
     assert c.api.get("serviceaccounts", "robot", "kube-system")
+
+
+def test_binary_files_go_to_binary_data_and_bad_env_files_are_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "logo.bin").write_bytes(b"\x89PNG\xff\x00")
+    (tmp_path / "env.bin").write_bytes(b"A=\xff\n")
+    c = Cluster(workers=0, seed=0)
+    assert c.kubectl("create configmap art --from-file=logo.bin").returncode == 0
+    cm = c.api.get("configmaps", "art")
+    assert "data" not in cm and base64.b64decode(cm["binaryData"]["logo.bin"]) == b"\x89PNG\xff\x00"
+    c.kubectl("create secret generic blob --from-file=logo.bin")
+    assert base64.b64decode(c.api.get("secrets", "blob")["data"]["logo.bin"]) == b"\x89PNG\xff\x00"
+    assert c.kubectl("create cm e --from-env-file=env.bin").stderr == \
+        "error: env file env.bin contains invalid utf8 bytes\n"

@@ -26,11 +26,13 @@ _KEY_ERROR = ("a valid config key must consist of alphanumeric characters, '-', 
               "'[-._a-zA-Z0-9]+')")
 
 
-def _sources(ctx: Context, kind: str, name: str) -> dict[str, str]:
-    """key -> value from the --from-* flags, in kubectl's order: files, literals, env files."""
-    data: dict[str, str] = {}
+def _sources(ctx: Context, kind: str, name: str) -> dict[str, str | bytes]:
+    """key -> value from the --from-* flags, in kubectl's order: files, literals, env files.
 
-    def add(key: str, value: str) -> None:
+    A file that is not UTF-8 text comes back as bytes (a ConfigMap's ``binaryData``)."""
+    data: dict[str, str | bytes] = {}
+
+    def add(key: str, value: str | bytes) -> None:
         if not _CONFIG_KEY.match(key):
             raise CommandError(f'"{key}" is not a valid key name for a {kind}: {_KEY_ERROR}')
         if key in data:
@@ -61,7 +63,10 @@ def _sources(ctx: Context, kind: str, name: str) -> dict[str, str]:
     for path in ctx.args.list("from-env-file"):
         if not os.path.isfile(path):
             raise CommandError(f"error reading {path}: no such file or directory")
-        for line in _read(path).splitlines():
+        text = _read(path)
+        if isinstance(text, bytes):
+            raise CommandError(f"env file {path} contains invalid utf8 bytes")
+        for line in text.splitlines():
             line = line.lstrip()
             if not line or line.startswith("#"):
                 continue
@@ -70,9 +75,21 @@ def _sources(ctx: Context, kind: str, name: str) -> dict[str, str]:
     return data
 
 
-def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as f:
-        return f.read()
+def _read(path: str) -> str | bytes:
+    """A file's text, or its bytes when it is not UTF-8."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise CommandError(f"error reading {path}: {(e.strerror or str(e)).lower()}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
+
+
+def _b64(value: str | bytes) -> str:
+    return base64.b64encode(value.encode() if isinstance(value, str) else value).decode()
 
 
 def _create(ctx: Context, obj: Obj) -> None:
@@ -86,8 +103,12 @@ def create_configmap(ctx: Context) -> None:
     name = one_name(ctx.args.positional[1:])
     data = _sources(ctx, "ConfigMap", name)
     obj: Obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
-    if data:
-        obj["data"] = data
+    text = {k: v for k, v in data.items() if isinstance(v, str)}
+    binary = {k: _b64(v) for k, v in data.items() if isinstance(v, bytes)}
+    if binary:
+        obj["binaryData"] = binary
+    if text:
+        obj["data"] = text
     _create(ctx, obj)
 
 
@@ -103,7 +124,7 @@ def create_secret(ctx: Context) -> None:
     data = _sources(ctx, "Secret", name)
     obj: Obj = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}}
     if data:
-        obj["data"] = {k: base64.b64encode(v.encode()).decode() for k, v in data.items()}
+        obj["data"] = {k: _b64(v) for k, v in data.items()}
     obj["type"] = ctx.args.str("type") or "Opaque"
     _create(ctx, obj)
 

@@ -216,3 +216,5 @@ def test_create_namespace_takes_exactly_one_name() -> None:
         "error: exactly one NAME is required, got 2\n"
     assert c.kubectl("create ns").stderr == "error: exactly one NAME is required, got 0\n"
     assert c.kubectl("create ns team").stdout == "namespace/team created\n"
+    assert c.kubectl("create ns lab --dry-run=client -o yaml").stdout == (
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lab\nspec: {}\nstatus: {}\n")

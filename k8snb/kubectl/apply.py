@@ -213,8 +213,8 @@ def create_namespace(ctx: Context) -> None:
     from k8snb.kubectl.create_workloads import one_name
 
     name = one_name(ctx.args.positional[1:])
-    _create_one(ctx, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
-                None, "")
+    _create_one(ctx, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name},
+                      "spec": {}, "status": {}}, None, "")
 
 
 def create(ctx: Context) -> None:
